@@ -1,0 +1,63 @@
+# Two commands on a fresh machine:  `make run` (build everything on DuckDB)  and  `make test` (all tests).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+DBT := $(BIN)/dbt
+RAW_DIR ?= seeds
+PYTEST_ARGS ?=
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+
+.DEFAULT_GOAL := help
+.PHONY: help venv dev-venv check-raw run build docs docs-serve lint test test-fast generate clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(BIN)/.runtime-installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(BIN)/.dev-installed: requirements-dev.txt requirements.txt $(BIN)/.runtime-installed
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+venv: $(BIN)/.runtime-installed ## Create .venv with the pinned runtime dependencies
+
+dev-venv: $(BIN)/.dev-installed ## Create .venv with runtime + test dependencies
+
+check-raw: venv ## Check the raw CSVs exist and have the exact expected headers
+	@$(BIN)/python scripts/check_raw_files.py $(RAW_DIR)
+
+run: check-raw ## Set up, load the sample, build + test every model on DuckDB, generate docs
+	$(DBT) seed
+	$(DBT) build
+	$(DBT) docs generate
+	@echo "Marts are in ecommerce.duckdb (schema marts). Browse the docs with: make docs-serve"
+
+build: venv ## dbt build only (models + tests), on the current target
+	$(DBT) build
+
+docs: venv ## Generate the dbt docs site into target/
+	$(DBT) docs generate
+
+docs-serve: docs ## Serve the docs site on http://127.0.0.1:8080
+	$(DBT) docs serve --host 127.0.0.1 --port 8080
+
+lint: dev-venv ## sqlfluff on models, tests and analyses (fails on any violation)
+	$(BIN)/sqlfluff lint models tests/singular analyses
+
+test: dev-venv lint ## Set up and run every test (lint, dbt builds on every engine, pytest)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-fast: dev-venv lint ## Every test except the slow Spark build
+	$(BIN)/python -m pytest -m "not spark" $(PYTEST_ARGS)
+
+generate: venv ## Regenerate the committed seed sample (deterministic)
+	$(BIN)/python scripts/generate_data.py --out seeds --seed 42 --customers 200 --products 100 \
+		--transactions 1000 --dirty-rate 0.02
+	rm -f seeds/defects.csv
+
+clean: ## Remove build output (keeps .venv)
+	rm -rf target logs ecommerce.duckdb ecommerce.duckdb.wal build

@@ -1,0 +1,57 @@
+{#
+    Every raw product row, normalised and typed, with the reason it cannot be used (NULL when clean).
+    Reasons, first match wins: missing_id, duplicate, conflicting_id, bad_price.
+#}
+with
+
+raw_products as (
+    select
+        productid,
+        productname,
+        category,
+        price
+    from {{ ecommerce.raw_relation('products') }}
+),
+
+normalised as (
+    select
+        {{ ecommerce.clean_id('productid') }} as product_id,
+        {{ ecommerce.clean_text('productname') }} as product_name,
+        {{ ecommerce.clean_text('category') }} as category,
+        {{ ecommerce.clean_text('price') }} as price_text
+    from raw_products
+),
+
+flagged as (
+    {{ ecommerce.flag_copies('normalised', 'product_id', ['product_name', 'category', 'price_text']) }}
+),
+
+typed as (
+    select
+        product_id,
+        product_name,
+        category,
+        price_text,
+        {{ ecommerce.safe_money('price_text') }} as price,
+        copy_number,
+        content_variants
+    from flagged
+),
+
+final as (
+    select
+        product_id,
+        product_name,
+        category,
+        price_text,
+        price,
+        case
+            when product_id is null then 'missing_id'
+            when copy_number > 1 and content_variants = 1 then 'duplicate'
+            when content_variants > 1 then 'conflicting_id'
+            when price is null or price <= 0 then 'bad_price'
+        end as quarantine_reason
+    from typed
+)
+
+select * from final

@@ -1,0 +1,28 @@
+"""Shared fixtures: generated raw data sets and isolated dbt builds, made once per test session."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from scripts.generate_data import generate
+from tests.integration.dbt_project import DbtProject
+
+# One dirty data set feeds every engine and every mart comparison, so their results are comparable.
+DIRTY_DATA = dict(seed=20241124, customers=150, products=60, transactions=3000, dirty_rate=0.05)
+
+
+@pytest.fixture(scope="session")
+def dirty_raw_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out_dir = tmp_path_factory.mktemp("dirty_raw")
+    generate(out_dir, **DIRTY_DATA)
+    return out_dir
+
+
+@pytest.fixture(scope="session")
+def duckdb_build(dirty_raw_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> DbtProject:
+    """The project seeded with the dirty data set and fully built (models + tests) on DuckDB."""
+    project = DbtProject.copy_of_repo(tmp_path_factory.mktemp("duckdb_build"), raw_dir=dirty_raw_dir)
+    project.dbt("seed")
+    project.dbt("build")
+    return project

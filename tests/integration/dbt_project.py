@@ -1,0 +1,66 @@
+"""Run the dbt project in an isolated copy, so tests never touch the user's ecommerce.duckdb or target/."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+PROJECT_ITEMS = ("dbt_project.yml", "profiles.yml", "models", "macros", "tests", "analyses", "seeds")
+RAW_FILES = ("customers.csv", "products.csv", "transactions.csv")
+
+
+class DbtCommandFailed(AssertionError):
+    """A dbt command exited non-zero; the message carries its output."""
+
+
+@dataclass
+class DbtProject:
+    """A private copy of the project with its own seeds, DuckDB file and target folder."""
+
+    root: Path
+    env: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def copy_of_repo(cls, destination: Path, raw_dir: Path | None = None) -> "DbtProject":
+        destination.mkdir(parents=True, exist_ok=True)
+        for item in PROJECT_ITEMS:
+            source = REPO_ROOT / item
+            if source.is_dir():
+                shutil.copytree(source, destination / item, ignore=shutil.ignore_patterns("__pycache__", "integration"))
+            else:
+                shutil.copy2(source, destination / item)
+        project = cls(root=destination, env={"ECOMMERCE_DUCKDB_PATH": str(destination / "ecommerce.duckdb")})
+        if raw_dir is not None:
+            project.replace_seeds(raw_dir)
+        return project
+
+    def replace_seeds(self, raw_dir: Path) -> None:
+        for name in RAW_FILES:
+            shutil.copy2(raw_dir / name, self.root / "seeds" / name)
+
+    @property
+    def duckdb_path(self) -> Path:
+        return Path(self.env["ECOMMERCE_DUCKDB_PATH"])
+
+    def dbt(self, *args: str, check: bool = True, extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+        """Run `dbt <args>` inside the copy; raise DbtCommandFailed with dbt's output when it fails."""
+        env = {**os.environ, **self.env, **(extra_env or {}), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+        dbt = Path(sys.executable).parent / "dbt"
+        result = subprocess.run(
+            [str(dbt), *args, "--project-dir", str(self.root), "--profiles-dir", str(self.root)],
+            cwd=self.root, env=env, capture_output=True, text=True,
+        )
+        if check and result.returncode != 0:
+            raise DbtCommandFailed(f"dbt {' '.join(args)} failed:\n{result.stdout[-6000:]}\n{result.stderr[-2000:]}")
+        return result
+
+    def query(self, sql: str):
+        """Run `sql` on the copy's DuckDB file and return a pandas DataFrame."""
+        import duckdb
+
+        with duckdb.connect(str(self.duckdb_path), read_only=True) as connection:
+            return connection.sql(sql).df()
