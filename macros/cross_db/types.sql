@@ -2,3 +2,20 @@
 {% macro type_money() -%}
     decimal(18, 2)
 {%- endmacro %}
+
+{# 8-byte float. dbt's type_float() is a 4-byte REAL on DuckDB, too coarse for revenue shares. #}
+{% macro type_double() -%}
+    {{ return(adapter.dispatch('type_double', 'ecommerce')()) }}
+{%- endmacro %}
+
+{% macro default__type_double() -%}
+    double precision
+{%- endmacro %}
+
+{% macro duckdb__type_double() -%}
+    double
+{%- endmacro %}
+
+{% macro spark__type_double() -%}
+    double
+{%- endmacro %}
