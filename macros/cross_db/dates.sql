@@ -54,6 +54,5 @@
 
 {# Calendar months from `start_month` to `end_month`; portable because extract() is standard SQL. #}
 {% macro months_between(start_month, end_month) -%}
-    ((extract(year from {{ end_month }}) - extract(year from {{ start_month }})) * 12
-        + extract(month from {{ end_month }}) - extract(month from {{ start_month }}))
+    ((extract(year from {{ end_month }}) - extract(year from {{ start_month }})) * 12 + extract(month from {{ end_month }}) - extract(month from {{ start_month }}))
 {%- endmacro %}

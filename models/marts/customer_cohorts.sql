@@ -52,19 +52,22 @@ cohort_grid as (
         calendar_months.calendar_month
     from cohort_sizes
     inner join calendar_months
-        on calendar_months.calendar_month >= cohort_sizes.cohort_month
+        on cohort_sizes.cohort_month <= calendar_months.calendar_month
 ),
 
 final as (
     select
         cast(cohort_grid.cohort_month as date) as cohort_month,
-        cast({{ ecommerce.months_between('cohort_grid.cohort_month', 'cohort_grid.calendar_month') }}
-            as {{ dbt.type_int() }}) as months_since_first_purchase,
+        cast(
+            {{ ecommerce.months_between('cohort_grid.cohort_month', 'cohort_grid.calendar_month') }}
+            as {{ dbt.type_int() }}
+        ) as months_since_first_purchase,
         cast(cohort_grid.cohort_size as {{ dbt.type_bigint() }}) as cohort_size,
         cast(coalesce(active_per_cohort_month.active_customers, 0) as {{ dbt.type_bigint() }}) as active_customers,
-        cast(round(
-            coalesce(active_per_cohort_month.active_customers, 0) * 100.0 / cohort_grid.cohort_size, 2
-        ) as {{ ecommerce.type_money() }}) as retention_pct
+        cast(
+            round(coalesce(active_per_cohort_month.active_customers, 0) * 100.0 / cohort_grid.cohort_size, 2)
+            as {{ ecommerce.type_money() }}
+        ) as retention_pct
     from cohort_grid
     left join active_per_cohort_month
         on

@@ -20,7 +20,10 @@ revenue_per_category as (
 
 ranked as (
     select
-        revenue_per_category.*,
+        customer_id,
+        category,
+        category_revenue,
+        category_transactions,
         row_number() over (
             partition by customer_id
             order by category_revenue desc, category_transactions desc, category asc

@@ -18,7 +18,13 @@ ranked as (
 
 running_totals as (
     select
-        ranked.*,
+        customer_id,
+        total_revenue,
+        transactions,
+        units,
+        first_purchase_date,
+        last_purchase_date,
+        revenue_rank,
         sum(total_revenue) over (
             order by revenue_rank rows between unbounded preceding and current row
         ) as cumulative_revenue,
