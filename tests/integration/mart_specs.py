@@ -1,0 +1,52 @@
+"""Keys and column kinds of every mart and staging table, for row-by-row comparisons."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    schema: str
+    name: str
+    key: list[str]
+    money: list[str] = field(default_factory=list)
+    approx: list[str] = field(default_factory=list)
+    dates: list[str] = field(default_factory=list)
+    ints: list[str] = field(default_factory=list)
+
+
+MARTS = [
+    TableSpec("marts", "fct_transactions", ["transaction_id"], money=["unit_price", "revenue"],
+              dates=["transaction_date"], ints=["quantity"]),
+    TableSpec("marts", "dim_customers", ["customer_id"],
+              money=["total_revenue", "avg_order_value", "favorite_category_revenue"],
+              approx=["cumulative_revenue_share", "favorite_category_share"],
+              dates=["signup_date", "first_purchase_date", "last_purchase_date", "as_of_date"],
+              ints=["transactions", "units", "revenue_rank", "recency_days", "favorite_category_transactions"]),
+    TableSpec("marts", "dim_products", ["product_id"], money=["price", "revenue"],
+              ints=["transactions", "units_sold"]),
+    TableSpec("marts", "revenue_daily", ["revenue_date"], money=["revenue", "cumulative_revenue"],
+              approx=["revenue_7d_avg"], dates=["revenue_date"], ints=["transactions", "units", "customers"]),
+    TableSpec("marts", "revenue_monthly", ["revenue_month"], money=["revenue", "prev_month_revenue"],
+              approx=["mom_growth_pct"], dates=["revenue_month"], ints=["transactions", "customers"]),
+    TableSpec("marts", "revenue_category_quarterly", ["category", "revenue_quarter"],
+              money=["revenue", "prev_quarter_revenue"], approx=["qoq_growth_pct"], dates=["revenue_quarter"]),
+    TableSpec("marts", "customer_lifetime_value", ["customer_id"], money=["total_revenue", "avg_order_value"],
+              approx=["cumulative_revenue_share"],
+              dates=["first_purchase_date", "last_purchase_date"], ints=["transactions", "units", "revenue_rank"]),
+    TableSpec("marts", "customer_segments", ["customer_id"], dates=["last_purchase_date", "as_of_date"],
+              ints=["recency_days"]),
+    TableSpec("marts", "customer_favorite_category", ["customer_id"], money=["category_revenue"],
+              approx=["share_of_customer_revenue"], ints=["category_transactions"]),
+    TableSpec("marts", "customer_cohorts", ["cohort_month", "months_since_first_purchase"],
+              approx=["retention_pct"], dates=["cohort_month"],
+              ints=["months_since_first_purchase", "cohort_size", "active_customers"]),
+]
+
+QUARANTINE = [
+    TableSpec("staging", "quarantine_customers", ["customer_id", "customer_name", "signup_date_text",
+                                                  "quarantine_reason"]),
+    TableSpec("staging", "quarantine_products", ["product_id", "product_name", "price_text", "quarantine_reason"]),
+    TableSpec("staging", "quarantine_transactions", ["transaction_id", "customer_id", "transaction_date_text",
+                                                     "quantity_text", "price_text", "quarantine_reason"]),
+]

@@ -1,0 +1,364 @@
+"""An independent pandas implementation of METRICS.md: the oracle the SQL marts are compared with.
+
+Written from the metric contract, not from the SQL: plain Python/pandas, `Decimal` for money, dates as
+`datetime.date`. Slow on purpose-free simplicity; it is meant for test-sized data (thousands of rows).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from pathlib import Path
+
+import pandas as pd
+
+INTEGER = re.compile(r"[+-]?[0-9]{1,9}")
+AMOUNT = re.compile(r"[+-]?[0-9]{1,15}(\.[0-9]{1,2})?")
+TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}( [0-9]{2}:[0-9]{2}:[0-9]{2})?")
+CENT = Decimal("0.01")
+
+
+def cents(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def text(value: str) -> str | None:
+    value = value.strip()
+    return value or None
+
+
+def ident(value: str) -> str | None:
+    value = value.strip().upper()
+    return value or None
+
+
+def parse_timestamp(value: str | None) -> datetime | None:
+    if value is None or not TIMESTAMP.fullmatch(value):
+        return None
+    try:
+        return datetime.strptime(value, "%Y-%m-%d %H:%M:%S" if len(value) > 10 else "%Y-%m-%d")
+    except ValueError:
+        return None
+
+
+def parse_amount(value: str | None) -> Decimal | None:
+    if value is None or not AMOUNT.fullmatch(value):
+        return None
+    try:
+        return Decimal(value)
+    except InvalidOperation:
+        return None
+
+
+def parse_integer(value: str | None) -> int | None:
+    return int(value) if value is not None and INTEGER.fullmatch(value) else None
+
+
+def copy_verdicts(rows: list[dict], key: str, content: list[str]) -> list[str | None]:
+    """'duplicate' for later exact copies, 'conflicting_id' for every row of an id with several contents."""
+    contents: dict[str, set[tuple]] = {}
+    for row in rows:
+        if row[key] is not None:
+            contents.setdefault(row[key], set()).add(tuple(row[c] for c in content))
+    seen: set[tuple] = set()
+    verdicts: list[str | None] = []
+    for row in rows:
+        if row[key] is None:
+            verdicts.append(None)
+            continue
+        if len(contents[row[key]]) > 1:
+            verdicts.append("conflicting_id")
+            continue
+        signature = (row[key], *(row[c] for c in content))
+        verdicts.append("duplicate" if signature in seen else None)
+        seen.add(signature)
+    return verdicts
+
+
+def read_raw(path: Path) -> list[dict[str, str]]:
+    return pd.read_csv(path, dtype=str, keep_default_na=False).to_dict("records")
+
+
+@dataclass
+class Cleaned:
+    customers: pd.DataFrame
+    products: pd.DataFrame
+    transactions: pd.DataFrame
+    quarantine: dict[str, pd.DataFrame]
+
+
+def clean_customers(raw: list[dict[str, str]]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    rows = [{"customer_id": ident(r["CustomerID"]), "customer_name": text(r["CustomerName"]),
+             "region": text(r["Region"]), "signup_text": text(r["SignupDate"])} for r in raw]
+    verdicts = copy_verdicts(rows, "customer_id", ["customer_name", "region", "signup_text"])
+    clean, refused = [], []
+    for row, verdict in zip(rows, verdicts):
+        signup = parse_timestamp(row["signup_text"]) if row["signup_text"] and len(row["signup_text"]) == 10 else None
+        reason = ("missing_id" if row["customer_id"] is None else verdict
+                  or (None if signup else "bad_signup_date"))
+        if reason:
+            refused.append({"customer_id": row["customer_id"], "quarantine_reason": reason})
+        else:
+            clean.append({"customer_id": row["customer_id"], "customer_name": row["customer_name"],
+                          "region": row["region"], "signup_date": signup.date()})
+    return pd.DataFrame(clean), pd.DataFrame(refused, columns=["customer_id", "quarantine_reason"])
+
+
+def clean_products(raw: list[dict[str, str]]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    rows = [{"product_id": ident(r["ProductID"]), "product_name": text(r["ProductName"]),
+             "category": text(r["Category"]), "price_text": text(r["Price"])} for r in raw]
+    verdicts = copy_verdicts(rows, "product_id", ["product_name", "category", "price_text"])
+    clean, refused = [], []
+    for row, verdict in zip(rows, verdicts):
+        price = parse_amount(row["price_text"])
+        reason = ("missing_id" if row["product_id"] is None else verdict
+                  or (None if price is not None and price > 0 else "bad_price"))
+        if reason:
+            refused.append({"product_id": row["product_id"], "quarantine_reason": reason})
+        else:
+            clean.append({"product_id": row["product_id"], "product_name": row["product_name"],
+                          "category": row["category"], "price": cents(price)})
+    return pd.DataFrame(clean), pd.DataFrame(refused, columns=["product_id", "quarantine_reason"])
+
+
+def transaction_reason(row: dict, verdict: str | None, customers: set[str], products: set[str]) -> str | None:
+    if row["transaction_id"] is None or row["customer_id"] is None or row["product_id"] is None:
+        return "missing_id"
+    if verdict:
+        return verdict
+    if row["at"] is None:
+        return "bad_timestamp"
+    if row["customer_id"] not in customers:
+        return "unknown_customer"
+    if row["product_id"] not in products:
+        return "unknown_product"
+    if row["quantity"] is None or row["quantity"] <= 0:
+        return "bad_quantity"
+    if row["price"] is None or row["price"] <= 0:
+        return "bad_price"
+    if row["total"] is None or abs(row["total"] - row["quantity"] * row["price"]) > CENT:
+        return "total_mismatch"
+    return None
+
+
+def clean_transactions(raw: list[dict[str, str]], customers: set[str], products: set[str]
+                       ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    content = ["customer_id", "product_id", "date_text", "quantity_text", "total_text", "price_text"]
+    rows = [{"transaction_id": ident(r["TransactionID"]), "customer_id": ident(r["CustomerID"]),
+             "product_id": ident(r["ProductID"]), "date_text": text(r["TransactionDate"]),
+             "quantity_text": text(r["Quantity"]), "total_text": text(r["TotalValue"]),
+             "price_text": text(r["Price"])} for r in raw]
+    for row in rows:
+        row.update(at=parse_timestamp(row["date_text"]), quantity=parse_integer(row["quantity_text"]),
+                   price=parse_amount(row["price_text"]), total=parse_amount(row["total_text"]))
+    clean, refused = [], []
+    for row, verdict in zip(rows, copy_verdicts(rows, "transaction_id", content)):
+        reason = transaction_reason(row, verdict, customers, products)
+        if reason:
+            refused.append({"transaction_id": row["transaction_id"], "quarantine_reason": reason})
+        else:
+            clean.append({"transaction_id": row["transaction_id"], "customer_id": row["customer_id"],
+                          "product_id": row["product_id"], "transaction_at": row["at"],
+                          "transaction_date": row["at"].date(), "quantity": row["quantity"],
+                          "unit_price": cents(row["price"]), "revenue": cents(row["total"])})
+    return pd.DataFrame(clean), pd.DataFrame(refused, columns=["transaction_id", "quarantine_reason"])
+
+
+def clean_raw(raw_dir: Path) -> Cleaned:
+    customers, quarantined_customers = clean_customers(read_raw(raw_dir / "customers.csv"))
+    products, quarantined_products = clean_products(read_raw(raw_dir / "products.csv"))
+    transactions, quarantined_transactions = clean_transactions(
+        read_raw(raw_dir / "transactions.csv"), set(customers.customer_id), set(products.product_id))
+    return Cleaned(customers, products, transactions, {
+        "customers": quarantined_customers, "products": quarantined_products,
+        "transactions": quarantined_transactions})
+
+
+# ---- marts -----------------------------------------------------------------------------------------------
+
+def month_of(day: date) -> date:
+    return day.replace(day=1)
+
+
+def quarter_of(day: date) -> date:
+    return date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def months_from(first: date, last: date) -> list[date]:
+    months, current = [], first
+    while current <= last:
+        months.append(current)
+        current = date(current.year + current.month // 12, current.month % 12 + 1, 1)
+    return months
+
+
+def growth_pct(current: Decimal, previous: Decimal | None) -> Decimal | None:
+    if previous is None or previous == 0:
+        return None
+    return cents((current - previous) * 100 / previous)
+
+
+def fct_transactions(cleaned: Cleaned) -> pd.DataFrame:
+    category = dict(zip(cleaned.products.product_id, cleaned.products.category))
+    region = dict(zip(cleaned.customers.customer_id, cleaned.customers.region))
+    fact = cleaned.transactions.copy()
+    fact["category"] = fact.product_id.map(lambda p: category[p] or "Uncategorised")
+    fact["region"] = fact.customer_id.map(lambda c: region[c] or "Unknown")
+    return fact
+
+
+def revenue_daily(fact: pd.DataFrame) -> pd.DataFrame:
+    days = pd.date_range(fact.transaction_date.min(), fact.transaction_date.max(), freq="D").date
+    rows, window, cumulative = [], [], Decimal(0)
+    for day in days:
+        on_day = fact[fact.transaction_date == day]
+        revenue = sum(on_day.revenue, Decimal("0.00"))
+        window = (window + [revenue])[-7:]
+        cumulative += revenue
+        rows.append({"revenue_date": day, "revenue": revenue, "transactions": len(on_day),
+                     "units": int(on_day.quantity.sum()), "customers": on_day.customer_id.nunique(),
+                     "revenue_7d_avg": cents(sum(window) / len(window)), "cumulative_revenue": cumulative})
+    return pd.DataFrame(rows)
+
+
+def revenue_monthly(fact: pd.DataFrame) -> pd.DataFrame:
+    fact = fact.assign(month=fact.transaction_date.map(month_of))
+    rows, previous = [], None
+    for month in months_from(fact.month.min(), fact.month.max()):
+        in_month = fact[fact.month == month]
+        revenue = sum(in_month.revenue, Decimal("0.00"))
+        rows.append({"revenue_month": month, "revenue": revenue, "transactions": len(in_month),
+                     "customers": in_month.customer_id.nunique(), "prev_month_revenue": previous,
+                     "mom_growth_pct": growth_pct(revenue, previous)})
+        previous = revenue
+    return pd.DataFrame(rows)
+
+
+def revenue_category_quarterly(fact: pd.DataFrame) -> pd.DataFrame:
+    """Every category with a sale gets every quarter from the first to the last quarter of all data."""
+    fact = fact.assign(quarter=fact.transaction_date.map(quarter_of))
+    quarters = sorted({quarter_of(m) for m in months_from(month_of(fact.transaction_date.min()),
+                                                          month_of(fact.transaction_date.max()))})
+    rows = []
+    for category in sorted(fact.category.unique()):
+        previous = None
+        for quarter in quarters:
+            revenue = sum(fact[(fact.category == category) & (fact.quarter == quarter)].revenue, Decimal("0.00"))
+            rows.append({"category": category, "revenue_quarter": quarter, "revenue": revenue,
+                         "prev_quarter_revenue": previous, "qoq_growth_pct": growth_pct(revenue, previous)})
+            previous = revenue
+    return pd.DataFrame(rows)
+
+
+def customer_lifetime_value(fact: pd.DataFrame, pareto_share: Decimal = Decimal("0.80")) -> pd.DataFrame:
+    per_customer = []
+    for customer_id, lines in fact.groupby("customer_id"):
+        total = sum(lines.revenue, Decimal("0.00"))
+        per_customer.append({"customer_id": customer_id, "total_revenue": total, "transactions": len(lines),
+                             "units": int(lines.quantity.sum()),
+                             "avg_order_value": cents(total / len(lines)),
+                             "first_purchase_date": lines.transaction_date.min(),
+                             "last_purchase_date": lines.transaction_date.max()})
+    per_customer.sort(key=lambda row: (-row["total_revenue"], row["customer_id"]))
+    grand_total = sum((row["total_revenue"] for row in per_customer), Decimal(0))
+    running = Decimal(0)
+    for rank, row in enumerate(per_customer, start=1):
+        before = running
+        running += row["total_revenue"]
+        row.update(revenue_rank=rank, cumulative_revenue_share=float(running / grand_total),
+                   is_top_80pct=before < pareto_share * grand_total)
+    return pd.DataFrame(per_customer)
+
+
+def customer_segments(customers: pd.DataFrame, fact: pd.DataFrame, as_of: date | None = None,
+                      active_days: int = 90, churned_days: int = 180) -> pd.DataFrame:
+    as_of = as_of or fact.transaction_date.max()
+    last_purchase = fact.groupby("customer_id").transaction_date.max().to_dict()
+    rows = []
+    for customer_id in customers.customer_id:
+        last = last_purchase.get(customer_id)
+        recency = (as_of - last).days if last else None
+        if recency is None:
+            segment = "Never purchased"
+        elif recency < active_days:
+            segment = "Active"
+        elif recency <= churned_days:
+            segment = "Dormant"
+        else:
+            segment = "Churned"
+        rows.append({"customer_id": customer_id, "last_purchase_date": last, "recency_days": recency,
+                     "segment": segment, "as_of_date": as_of})
+    return pd.DataFrame(rows)
+
+
+def customer_favorite_category(fact: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    for customer_id, lines in fact.groupby("customer_id"):
+        total = sum(lines.revenue, Decimal(0))
+        options = [(sum(group.revenue, Decimal(0)), len(group), category)
+                   for category, group in lines.groupby("category")]
+        revenue, count, category = min(options, key=lambda o: (-o[0], -o[1], o[2]))
+        rows.append({"customer_id": customer_id, "favorite_category": category, "category_revenue": revenue,
+                     "category_transactions": count, "share_of_customer_revenue": float(revenue / total)})
+    return pd.DataFrame(rows)
+
+
+def customer_cohorts(fact: pd.DataFrame) -> pd.DataFrame:
+    fact = fact.assign(month=fact.transaction_date.map(month_of))
+    cohort = fact.groupby("customer_id").month.min()
+    last_month = fact.month.max()
+    active = fact.groupby("month").customer_id.agg(set).to_dict()
+    rows = []
+    for cohort_month, members in cohort.groupby(cohort):
+        members = set(members.index)
+        for offset, month in enumerate(months_from(cohort_month, last_month)):
+            active_customers = len(members & active.get(month, set()))
+            rows.append({"cohort_month": cohort_month, "months_since_first_purchase": offset,
+                         "cohort_size": len(members), "active_customers": active_customers,
+                         "retention_pct": cents(Decimal(active_customers) * 100 / len(members))})
+    return pd.DataFrame(rows)
+
+
+def dim_products(products: pd.DataFrame, fact: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    for product in products.itertuples():
+        lines = fact[fact.product_id == product.product_id]
+        rows.append({"product_id": product.product_id, "product_name": product.product_name,
+                     "category": product.category, "price": product.price, "transactions": len(lines),
+                     "units_sold": int(lines.quantity.sum()), "revenue": sum(lines.revenue, Decimal("0.00"))})
+    return pd.DataFrame(rows)
+
+
+def dim_customers(customers: pd.DataFrame, clv: pd.DataFrame, segments: pd.DataFrame,
+                  favorite: pd.DataFrame) -> pd.DataFrame:
+    frame = customers.merge(clv, on="customer_id", how="left").merge(segments.drop(columns="last_purchase_date"),
+                                                                    on="customer_id", how="left")
+    frame = frame.merge(favorite.rename(columns={"category_revenue": "favorite_category_revenue",
+                                                 "category_transactions": "favorite_category_transactions",
+                                                 "share_of_customer_revenue": "favorite_category_share"}),
+                        on="customer_id", how="left")
+    frame["total_revenue"] = frame.total_revenue.map(lambda v: Decimal("0.00") if pd.isna(v) else v)
+    frame["transactions"] = frame.transactions.fillna(0).astype(int)
+    frame["units"] = frame.units.fillna(0).astype(int)
+    frame["is_top_80pct"] = frame.is_top_80pct.map(lambda v: bool(v) if isinstance(v, bool) else False)
+    return frame
+
+
+def all_marts(cleaned: Cleaned) -> dict[str, pd.DataFrame]:
+    fact = fct_transactions(cleaned)
+    clv = customer_lifetime_value(fact)
+    segments = customer_segments(cleaned.customers, fact)
+    favorite = customer_favorite_category(fact)
+    return {
+        "fct_transactions": fact,
+        "dim_products": dim_products(cleaned.products, fact),
+        "dim_customers": dim_customers(cleaned.customers, clv, segments, favorite),
+        "revenue_daily": revenue_daily(fact),
+        "revenue_monthly": revenue_monthly(fact),
+        "revenue_category_quarterly": revenue_category_quarterly(fact),
+        "customer_lifetime_value": clv,
+        "customer_segments": segments,
+        "customer_favorite_category": favorite,
+        "customer_cohorts": customer_cohorts(fact),
+    }
