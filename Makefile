@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
 .DEFAULT_GOAL := help
-.PHONY: help venv dev-venv check-raw run build docs docs-serve lint test test-fast generate clean
+.PHONY: help venv dev-venv check-raw run build docs docs-serve lint test test-fast generate clean pg-up pg-down pg-check pg-build
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -58,6 +58,21 @@ generate: venv ## Regenerate the committed seed sample (deterministic)
 	$(BIN)/python scripts/generate_data.py --out seeds --seed 42 --customers 200 --products 100 \
 		--transactions 1000 --dirty-rate 0.02
 	rm -f seeds/defects.csv
+
+PG_STATE ?= build/pg
+
+pg-up: venv ## Start a throwaway PostgreSQL 15 on 127.0.0.1 (then: source build/pg/env.sh)
+	@$(BIN)/python scripts/pg_server.py start --state-dir $(PG_STATE)
+
+pg-down: venv ## Stop the throwaway PostgreSQL and delete its data
+	@$(BIN)/python scripts/pg_server.py stop --state-dir $(PG_STATE)
+
+pg-check: venv ## Check the PG* connection settings; one readable line on failure
+	@$(BIN)/python scripts/pg_server.py check
+
+pg-build: check-raw pg-check ## dbt seed + build on PostgreSQL (PG* variables, or source build/pg/env.sh)
+	$(DBT) seed --target postgres
+	$(DBT) build --target postgres
 
 clean: ## Remove build output (keeps .venv)
 	rm -rf target logs ecommerce.duckdb ecommerce.duckdb.wal build

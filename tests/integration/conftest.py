@@ -26,3 +26,32 @@ def duckdb_build(dirty_raw_dir: Path, tmp_path_factory: pytest.TempPathFactory) 
     project.dbt("seed")
     project.dbt("build")
     return project
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A throwaway PostgreSQL 15 cluster for the whole session (or the user's, when PGHOST is set)."""
+    from scripts.pg_server import throwaway_server
+
+    with throwaway_server() as info:
+        yield info
+
+
+def postgres_project(root: Path, raw_dir: Path, server, database: str) -> DbtProject:
+    """A project copy that builds into its own database on the test server."""
+    from scripts.pg_server import create_database
+
+    info = create_database(server, database)
+    project = DbtProject.copy_of_repo(root, raw_dir=raw_dir)
+    project.env.update(info.env())
+    project.env["DBT_TARGET"] = "postgres"
+    return project
+
+
+@pytest.fixture(scope="session")
+def postgres_build(pg_server, dirty_raw_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> DbtProject:
+    """The dirty data set built (models + tests) on PostgreSQL from the same models as DuckDB."""
+    project = postgres_project(tmp_path_factory.mktemp("postgres_build"), dirty_raw_dir, pg_server, "dirty_build")
+    project.dbt("seed")
+    project.dbt("build")
+    return project

@@ -59,8 +59,24 @@ class DbtProject:
         return result
 
     def query(self, sql: str):
-        """Run `sql` on the copy's DuckDB file and return a pandas DataFrame."""
+        """Run `sql` on the copy's warehouse (DuckDB file, or PostgreSQL when DBT_TARGET=postgres)."""
+        if self.env.get("DBT_TARGET") == "postgres":
+            return self._query_postgres(sql)
         import duckdb
 
         with duckdb.connect(str(self.duckdb_path), read_only=True) as connection:
             return connection.sql(sql).df()
+
+    def _query_postgres(self, sql: str):
+        import pandas as pd
+        import psycopg2
+
+        connection = psycopg2.connect(host=self.env["PGHOST"], port=self.env["PGPORT"], user=self.env["PGUSER"],
+                                      password=self.env["PGPASSWORD"], dbname=self.env["PGDATABASE"])
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(sql)
+                columns = [column.name for column in cursor.description]
+                return pd.DataFrame(cursor.fetchall(), columns=columns, dtype=object)
+        finally:
+            connection.close()
