@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
 .DEFAULT_GOAL := help
-.PHONY: help venv dev-venv check-raw run build docs docs-serve lint test test-fast generate clean pg-up pg-down pg-check pg-build
+.PHONY: help venv dev-venv check-raw run build docs docs-serve lint test test-fast generate clean pg-up pg-down pg-check pg-build report chromium
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -33,25 +33,34 @@ check-raw: venv ## Check the raw CSVs exist and have the exact expected headers
 run: check-raw ## Set up, load the sample, build + test every model on DuckDB, generate docs
 	$(DBT) seed
 	$(DBT) build
-	$(DBT) docs generate
+	$(DBT) docs generate --static
 	@echo "Marts are in ecommerce.duckdb (schema marts). Browse the docs with: make docs-serve"
 
 build: venv ## dbt build only (models + tests), on the current target
 	$(DBT) build
 
-docs: venv ## Generate the dbt docs site into target/
-	$(DBT) docs generate
+docs: venv ## Generate the dbt docs site: target/index.html and the single file target/static_index.html
+	$(DBT) docs generate --static
 
 docs-serve: docs ## Serve the docs site on http://127.0.0.1:8080
 	$(DBT) docs serve --host 127.0.0.1 --port 8080
 
+ecommerce.duckdb:
+	$(MAKE) run
+
+report: dev-venv ecommerce.duckdb ## Execute the notebook on the marts; charts + HTML into reports/
+	$(BIN)/python scripts/run_notebook.py --report-dir reports
+
 lint: dev-venv ## sqlfluff on models, tests and analyses (fails on any violation)
 	$(BIN)/sqlfluff lint models tests/singular analyses
 
-test: dev-venv lint ## Set up and run every test (lint, dbt builds on every engine, pytest)
+chromium: ## Install Debian's headless Chromium for the docs-site test (when missing)
+	@scripts/ensure_chromium.sh
+
+test: dev-venv chromium lint ## Set up and run every test (lint, dbt builds on every engine, pytest)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-test-fast: dev-venv lint ## Every test except the slow Spark build
+test-fast: dev-venv chromium lint ## Every test except the slow Spark build
 	$(BIN)/python -m pytest -m "not spark" $(PYTEST_ARGS)
 
 generate: venv ## Regenerate the committed seed sample (deterministic)

@@ -1,0 +1,122 @@
+"""One function per chart: each takes mart DataFrames and returns (figure, takeaway computed from the data)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+GROWTH_COLOUR, DECLINE_COLOUR = "#2a9d8f", "#e76f51"
+
+
+def money(value: float) -> str:
+    return f"{value:,.0f}"
+
+
+def daily_revenue(daily: pd.DataFrame) -> tuple[Figure, str]:
+    daily = daily.sort_values("revenue_date")
+    figure, axis = plt.subplots(figsize=(11, 4))
+    axis.plot(daily.revenue_date, daily.revenue.astype(float), color="#bbbbbb", linewidth=0.8, label="daily revenue")
+    axis.plot(daily.revenue_date, daily.revenue_7d_avg.astype(float), color="#264653", linewidth=2,
+              label="7-day average")
+    axis.set(title="Daily revenue with its 7-day average", xlabel="date", ylabel="revenue (currency units)")
+    axis.legend()
+    best = daily.loc[daily.revenue.astype(float).idxmax()]
+    takeaway = (f"Best day: {pd.Timestamp(best.revenue_date):%Y-%m-%d} with {money(float(best.revenue))}; "
+                f"the 7-day average ends at {money(float(daily.revenue_7d_avg.iloc[-1]))} per day.")
+    return figure, takeaway
+
+
+def mom_growth(monthly: pd.DataFrame) -> tuple[Figure, str]:
+    monthly = monthly.sort_values("revenue_month").dropna(subset=["mom_growth_pct"])
+    growth = monthly.mom_growth_pct.astype(float)
+    figure, axis = plt.subplots(figsize=(11, 4))
+    labels = [f"{pd.Timestamp(m):%Y-%m}" for m in monthly.revenue_month]
+    axis.bar(labels, growth, color=[GROWTH_COLOUR if g >= 0 else DECLINE_COLOUR for g in growth])
+    axis.axhline(0, color="black", linewidth=0.8)
+    axis.set(title="Month-over-month revenue growth", xlabel="month", ylabel="growth (%)")
+    axis.tick_params(axis="x", rotation=45)
+    best = monthly.loc[growth.idxmax()]
+    takeaway = (f"{int((growth > 0).sum())} of {len(growth)} months grew; the strongest was "
+                f"{pd.Timestamp(best.revenue_month):%Y-%m} at {float(best.mom_growth_pct):+.1f} %.")
+    return figure, takeaway
+
+
+def pareto_curve(lifetime_value: pd.DataFrame) -> tuple[Figure, str]:
+    ranked = lifetime_value.sort_values("revenue_rank")
+    customer_share = np.arange(1, len(ranked) + 1) / len(ranked)
+    top_share = ranked.is_top_80pct.astype(bool).sum() / len(ranked)
+    figure, axis = plt.subplots(figsize=(6, 5))
+    axis.plot(np.r_[0, customer_share] * 100, np.r_[0, ranked.cumulative_revenue_share.astype(float)] * 100,
+              color="#264653", linewidth=2)
+    axis.axhline(80, color=DECLINE_COLOUR, linestyle="--", label="80 % of revenue")
+    axis.axvline(top_share * 100, color=GROWTH_COLOUR, linestyle=":", label=f"{top_share:.0%} of customers")
+    axis.set(title="Pareto curve of customer revenue", xlabel="cumulative share of customers (%)",
+             ylabel="cumulative share of revenue (%)", xlim=(0, 100), ylim=(0, 101))
+    axis.legend(loc="lower right")
+    takeaway = f"{top_share:.0%} of buying customers ({int(ranked.is_top_80pct.sum())}) make 80 % of revenue."
+    return figure, takeaway
+
+
+def segments(customer_segments: pd.DataFrame) -> tuple[Figure, str]:
+    order = ["Active", "Dormant", "Churned", "Never purchased"]
+    counts = customer_segments.segment.value_counts().reindex(order, fill_value=0)
+    figure, axis = plt.subplots(figsize=(7, 4))
+    axis.bar(counts.index, counts.values, color=["#2a9d8f", "#e9c46a", "#e76f51", "#999999"])
+    axis.set(title="Customers per recency segment", xlabel="segment", ylabel="customers (count)")
+    takeaway = (f"{counts['Active'] / counts.sum():.0%} of {counts.sum()} customers are Active; "
+                f"{counts['Churned']} have churned and {counts['Never purchased']} never bought.")
+    return figure, takeaway
+
+
+def category_quarterly(quarterly: pd.DataFrame) -> tuple[Figure, str]:
+    table = quarterly.assign(quarter=pd.to_datetime(quarterly.revenue_quarter).dt.to_period("Q").astype(str),
+                             revenue=quarterly.revenue.astype(float)).pivot(index="quarter", columns="category",
+                                                                             values="revenue")
+    figure, axis = plt.subplots(figsize=(10, 4))
+    table.plot.bar(ax=axis)
+    axis.set(title="Revenue by category per quarter", xlabel="quarter", ylabel="revenue (currency units)")
+    axis.tick_params(axis="x", rotation=0)
+    last = table.iloc[-1]
+    takeaway = (f"In {table.index[-1]}, {last.idxmax()} led with {money(last.max())} "
+                f"({last.max() / last.sum():.0%} of the quarter's revenue).")
+    return figure, takeaway
+
+
+def cohort_heatmap(cohorts: pd.DataFrame) -> tuple[Figure, str]:
+    table = cohorts.assign(cohort=pd.to_datetime(cohorts.cohort_month).dt.strftime("%Y-%m"),
+                           retention=cohorts.retention_pct.astype(float)).pivot(
+        index="cohort", columns="months_since_first_purchase", values="retention")
+    figure, axis = plt.subplots(figsize=(10, 5))
+    image = axis.imshow(table.values, cmap="viridis", aspect="auto", vmin=0, vmax=100)
+    axis.set_xticks(range(len(table.columns)), table.columns)
+    axis.set_yticks(range(len(table.index)), table.index)
+    axis.set(title="Cohort retention", xlabel="months since first purchase", ylabel="cohort (first purchase month)")
+    figure.colorbar(image, ax=axis, label="retention (%)")
+    month_one = cohorts[cohorts.months_since_first_purchase == 1]
+    weighted = (month_one.active_customers.sum() / month_one.cohort_size.sum() * 100) if len(month_one) else 0.0
+    takeaway = f"On average {weighted:.1f} % of a cohort buys again in the month after its first purchase."
+    return figure, takeaway
+
+
+def revenue_by_region(customers: pd.DataFrame) -> tuple[Figure, str]:
+    by_region = customers.assign(total_revenue=customers.total_revenue.astype(float)).groupby(
+        "region").total_revenue.sum().sort_values(ascending=False)
+    figure, axis = plt.subplots(figsize=(7, 4))
+    axis.bar(by_region.index, by_region.values, color="#264653")
+    axis.set(title="Revenue by customer region", xlabel="region", ylabel="revenue (currency units)")
+    takeaway = (f"{by_region.index[0]} brings the most revenue: {money(by_region.iloc[0])} "
+                f"({by_region.iloc[0] / by_region.sum():.0%} of the total).")
+    return figure, takeaway
+
+
+def save(figure: Figure, name: str, directory: str | Path | None) -> Path | None:
+    """Write the chart as `<directory>/<name>.png` when a report directory is given."""
+    if not directory:
+        return None
+    path = Path(directory) / f"{name}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path, dpi=110, bbox_inches="tight")
+    return path

@@ -1,0 +1,69 @@
+"""Chart takeaways are computed from the data: checked on tiny frames whose answers are worked out by hand."""
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from notebooks import charts
+
+
+def test_pareto_takeaway_counts_the_flagged_customers() -> None:
+    clv = pd.DataFrame({"revenue_rank": [1, 2, 3, 4], "cumulative_revenue_share": [0.5, 0.8, 0.9, 1.0],
+                        "is_top_80pct": [True, True, False, False]})
+    figure, takeaway = charts.pareto_curve(clv)
+    assert takeaway == "50% of buying customers (2) make 80 % of revenue."
+    assert figure.axes[0].get_title() == "Pareto curve of customer revenue"
+
+
+def test_growth_bars_are_coloured_by_sign_and_the_best_month_is_named() -> None:
+    monthly = pd.DataFrame({"revenue_month": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-03-01"]),
+                            "mom_growth_pct": [None, -10.0, 25.5]})
+    figure, takeaway = charts.mom_growth(monthly)
+    assert takeaway == "1 of 2 months grew; the strongest was 2024-03 at +25.5 %."
+    colours = [bar.get_facecolor() for bar in figure.axes[0].patches]
+    assert colours[0] != colours[1]
+    assert figure.axes[0].get_ylabel() == "growth (%)"
+
+
+def test_segment_takeaway_shares_and_counts() -> None:
+    segments = pd.DataFrame({"segment": ["Active", "Active", "Active", "Dormant", "Churned", "Never purchased",
+                                         "Never purchased", "Active"]})
+    _, takeaway = charts.segments(segments)
+    # 4 Active of 8 = 50 %; 1 churned; 2 never bought.
+    assert takeaway == "50% of 8 customers are Active; 1 have churned and 2 never bought."
+
+
+def test_daily_takeaway_names_the_best_day_and_the_last_average() -> None:
+    daily = pd.DataFrame({"revenue_date": [date(2024, 1, 1), date(2024, 1, 2), date(2024, 1, 3)],
+                          "revenue": [10.0, 1500.0, 20.0], "revenue_7d_avg": [10.0, 755.0, 510.0]})
+    _, takeaway = charts.daily_revenue(daily)
+    assert takeaway == "Best day: 2024-01-02 with 1,500; the 7-day average ends at 510 per day."
+
+
+def test_cohort_takeaway_weights_month_one_by_cohort_size() -> None:
+    cohorts = pd.DataFrame({
+        "cohort_month": ["2024-01-01", "2024-01-01", "2024-02-01", "2024-02-01"],
+        "months_since_first_purchase": [0, 1, 0, 1], "cohort_size": [10, 10, 30, 30],
+        "active_customers": [10, 5, 30, 3], "retention_pct": [100.0, 50.0, 100.0, 10.0]})
+    _, takeaway = charts.cohort_heatmap(cohorts)
+    # (5 + 3) / (10 + 30) = 20 %, not the plain mean of 50 % and 10 %.
+    assert takeaway == "On average 20.0 % of a cohort buys again in the month after its first purchase."
+
+
+def test_region_and_category_takeaways() -> None:
+    customers = pd.DataFrame({"region": ["Asia", "Europe", "Asia"], "total_revenue": [30.0, 50.0, 40.0]})
+    _, region_takeaway = charts.revenue_by_region(customers)
+    assert region_takeaway == "Asia brings the most revenue: 70 (58% of the total)."
+    quarterly = pd.DataFrame({"category": ["Books", "Toys", "Books", "Toys"],
+                              "revenue_quarter": ["2024-01-01", "2024-01-01", "2024-04-01", "2024-04-01"],
+                              "revenue": [5.0, 1.0, 25.0, 75.0]})
+    _, category_takeaway = charts.category_quarterly(quarterly)
+    assert category_takeaway == "In 2024Q2, Toys led with 75 (75% of the quarter's revenue)."
+
+
+def test_save_writes_a_png_only_when_a_directory_is_given(tmp_path) -> None:
+    figure, _ = charts.segments(pd.DataFrame({"segment": ["Active"]}))
+    assert charts.save(figure, "segments", None) is None
+    path = charts.save(figure, "segments", tmp_path)
+    assert path.read_bytes().startswith(b"\x89PNG")

@@ -1,0 +1,81 @@
+"""The generated docs site, opened in headless Chromium as a person would: marts listed, a mart's page complete."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.integration.dbt_project import DbtProject
+
+pytestmark = pytest.mark.browser
+CHROMIUM = Path("/usr/bin/chromium")
+SCREENSHOT = Path(__file__).resolve().parents[2] / "reports" / "docs_customer_lifetime_value.png"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+MARTS = ["fct_transactions", "dim_customers", "dim_products", "revenue_daily", "revenue_monthly",
+         "revenue_category_quarterly", "customer_lifetime_value", "customer_segments",
+         "customer_favorite_category", "customer_cohorts"]
+
+
+@pytest.fixture(scope="module")
+def docs_site(duckdb_build: DbtProject) -> Path:
+    duckdb_build.dbt("docs", "generate", "--static")
+    site = duckdb_build.root / "target" / "static_index.html"
+    assert site.stat().st_size > 100_000
+    return site
+
+
+@pytest.fixture(scope="module")
+def page():
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's chromium is missing: `make test` installs it (scripts/ensure_chromium.sh)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        tab = browser.new_page(viewport={"width": 1400, "height": 1000})
+        yield tab
+        browser.close()
+
+
+def test_every_model_and_column_has_a_description(duckdb_build: DbtProject, docs_site: Path) -> None:
+    manifest = json.loads((duckdb_build.root / "target" / "manifest.json").read_text(encoding="utf-8"))
+    undocumented = [
+        f"{node['name']}.{column}" if column else node["name"]
+        for node in manifest["nodes"].values() if node["resource_type"] in ("model", "seed")
+        for column in [None, *node["columns"]]
+        if not (node["columns"][column]["description"] if column else node["description"]).strip()
+    ]
+    assert undocumented == []
+    for collection in ("sources", "exposures"):
+        assert all(item["description"].strip() for item in manifest[collection].values())
+    # Dispatched variants (duckdb__x, spark__x, ...) share the description of the macro they implement.
+    project_macros = [m for m in manifest["macros"].values()
+                      if m["package_name"] == "ecommerce" and "__" not in m["name"]]
+    assert len(project_macros) > 20
+    assert [m["name"] for m in project_macros if not m["description"].strip()] == []
+
+
+def test_the_project_tree_lists_every_mart(page, docs_site: Path) -> None:
+    page.goto(docs_site.as_uri())
+    page.wait_for_selector("text=Welcome to the auto-generated documentation", timeout=30_000)
+    for folder in ("ecommerce", "models", "marts"):  # the tree opens one folder per click, as a reader would
+        label = page.locator(f"span.filename-normal:text-is('{folder}')")
+        page.locator("a.menu-tree:visible", has=label).first.click()
+    links = {mart: page.locator(f"a[data-nav-unique-id='model.ecommerce.{mart}']") for mart in MARTS}
+    links["customer_cohorts"].first.wait_for(state="visible", timeout=10_000)
+    missing = [mart for mart, link in links.items() if not link.first.is_visible()]
+    assert missing == []
+
+
+def test_a_mart_page_shows_its_description_and_columns(page, docs_site: Path) -> None:
+    page.goto(f"{docs_site.as_uri()}#!/model/model.ecommerce.customer_lifetime_value")
+    page.wait_for_selector("text=One row per customer who bought at least once", timeout=30_000)
+    page.wait_for_selector("text=cumulative_revenue_share", timeout=30_000)
+    body = page.inner_text("body")
+    for column in ("customer_id", "total_revenue", "revenue_rank", "is_top_80pct", "avg_order_value"):
+        assert column in body
+    SCREENSHOT.parent.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT), full_page=False)
+    assert SCREENSHOT.stat().st_size > 20_000

@@ -1,0 +1,36 @@
+"""The notebook runs top to bottom on freshly built marts, and is committed without outputs."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from scripts.run_notebook import NOTEBOOK, execute_notebook
+from tests.integration.dbt_project import DbtProject
+
+
+def test_notebook_is_committed_without_outputs() -> None:
+    document = json.loads(NOTEBOOK.read_text(encoding="utf-8"))
+    code_cells = [cell for cell in document["cells"] if cell["cell_type"] == "code"]
+    assert code_cells
+    assert all(cell["outputs"] == [] and cell["execution_count"] is None for cell in code_cells)
+
+
+def test_notebook_reads_only_marts() -> None:
+    source = "".join("".join(cell["source"]) for cell in json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"])
+    assert ".csv" not in source and "seeds" not in source
+    assert source.count('source.read("') == 7
+
+
+def test_notebook_executes_on_fresh_marts_and_saves_every_chart(duckdb_build: DbtProject, tmp_path: Path) -> None:
+    document = execute_notebook(NOTEBOOK, {"ECOMMERCE_DUCKDB_PATH": str(duckdb_build.duckdb_path),
+                                           "ECOMMERCE_REPORT_DIR": str(tmp_path)})
+    printed = "".join(output.get("text", "") for cell in document.cells if cell.cell_type == "code"
+                      for output in cell.outputs)
+    assert f"Reading marts from DuckDB {duckdb_build.duckdb_path}" in printed
+    assert printed.count("Takeaway:") == 7
+    images = [output for cell in document.cells if cell.cell_type == "code" for output in cell.outputs
+              if "image/png" in output.get("data", {})]
+    assert len(images) == 7
+    assert sorted(path.name for path in tmp_path.glob("*.png")) == sorted(
+        ["daily_revenue.png", "mom_growth.png", "pareto_curve.png", "customer_segments.png",
+         "category_quarterly.png", "cohort_retention.png", "revenue_by_region.png"])
