@@ -38,7 +38,9 @@ final as (
         cast(total_revenue as {{ ecommerce.type_money() }}) as total_revenue,
         cast(transactions as {{ dbt.type_bigint() }}) as transactions,
         cast(units as {{ dbt.type_bigint() }}) as units,
-        cast({{ ecommerce.money_divide("total_revenue", "transactions") }} as {{ ecommerce.type_money() }}) as avg_order_value,
+        cast(
+            {{ ecommerce.money_divide("total_revenue", "transactions") }} as {{ ecommerce.type_money() }}
+        ) as avg_order_value,
         cast(first_purchase_date as date) as first_purchase_date,
         cast(last_purchase_date as date) as last_purchase_date,
         cast(revenue_rank as {{ dbt.type_bigint() }}) as revenue_rank,

@@ -1,3 +1,16 @@
+{#
+    Incremental on DuckDB and PostgreSQL: each run re-merges the transactions of the last
+    `incremental_lookback_days` days (late rows) plus any transaction the table does not hold yet, and
+    removes rows that are no longer clean (e.g. an id that became conflicting). Spark builds it as a table.
+#}
+{{ config(
+    materialized=('table' if target.type == 'spark' else 'incremental'),
+    unique_key='transaction_id',
+    incremental_strategy='delete+insert',
+    on_schema_change="fail",
+    post_hook="{{ ecommerce.delete_rows_no_longer_in(this, ref('int_transactions_enriched'), 'transaction_id') }}",
+) }}
+
 with
 
 transactions as (
@@ -17,6 +30,14 @@ final as (
         cast(unit_price as {{ ecommerce.type_money() }}) as unit_price,
         cast(revenue as {{ ecommerce.type_money() }}) as revenue
     from transactions
+    {% if is_incremental() %}
+        where
+            transaction_date >= (
+                select {{ ecommerce.add_days('max(transaction_date)', -var('incremental_lookback_days')) }}
+                from {{ this }}
+            )
+            or transaction_id not in (select existing.transaction_id from {{ this }} as existing)
+    {% endif %}
 )
 
 select * from final
