@@ -12,7 +12,7 @@ bounds as (
     from transactions
 ),
 
-months as (
+months{{ ecommerce.recursion_limit() }} as (
     select first_month as calendar_month
     from bounds
     where first_month is not null

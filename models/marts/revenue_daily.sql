@@ -1,8 +1,14 @@
--- The gap-free calendar is a recursive CTE, so days without sales appear with revenue 0.
+-- The gap-free calendar is built by recursion, so days without sales appear with revenue 0. It recurses over
+-- months (int_calendar_months) and over the 31 day offsets of a month rather than over every day: Spark runs
+-- each recursion level as a job, and one level per day made this model take minutes there.
 with recursive
 
 transactions as (
     select * from {{ ref('int_transactions_enriched') }}
+),
+
+calendar_months as (
+    select * from {{ ref('int_calendar_months') }}
 ),
 
 bounds as (
@@ -12,15 +18,24 @@ bounds as (
     from transactions
 ),
 
-calendar as (
-    select first_date as revenue_date
-    from bounds
-    where first_date is not null
+day_offsets as (
+    select 0 as day_offset
     union all
-    select {{ ecommerce.add_days('calendar.revenue_date', 1) }} as revenue_date
-    from calendar
+    select day_offset + 1 as day_offset
+    from day_offsets
+    where day_offset < 30
+),
+
+calendar as (
+    select {{ ecommerce.add_days('calendar_months.calendar_month', 'day_offsets.day_offset') }} as revenue_date
+    from calendar_months
+    cross join day_offsets
     inner join bounds
-        on calendar.revenue_date < bounds.last_date
+        on {{ ecommerce.add_days('calendar_months.calendar_month', 'day_offsets.day_offset') }}
+        between bounds.first_date and bounds.last_date
+    where
+        {{ ecommerce.add_days('calendar_months.calendar_month', 'day_offsets.day_offset') }}
+        < {{ ecommerce.add_months('calendar_months.calendar_month', 1) }}
 ),
 
 sales_per_day as (

@@ -22,9 +22,7 @@ normalised as (
     from raw_customers
 ),
 
-flagged as (
-    {{ ecommerce.flag_copies('normalised', 'customer_id', ['customer_name', 'region', 'signup_date_text']) }}
-),
+{{ ecommerce.flag_copies('normalised', 'customer_id', ['customer_name', 'region', 'signup_date_text'], 'flagged') }},
 
 final as (
     select

@@ -22,9 +22,7 @@ normalised as (
     from raw_products
 ),
 
-flagged as (
-    {{ ecommerce.flag_copies('normalised', 'product_id', ['product_name', 'category', 'price_text']) }}
-),
+{{ ecommerce.flag_copies('normalised', 'product_id', ['product_name', 'category', 'price_text'], 'flagged') }},
 
 typed as (
     select

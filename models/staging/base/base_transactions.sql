@@ -5,6 +5,11 @@
     total_mismatch (also when TotalValue is missing or not a number).
     Customers and products count as known only when they are clean (stg_customers / stg_products).
 #}
+{{ config(
+    pre_hook="{{ ecommerce.single_thread_on_duckdb() }}",
+    post_hook="{{ ecommerce.all_threads_on_duckdb() }}",
+) }}
+
 with
 
 raw_transactions as (
@@ -39,11 +44,9 @@ normalised as (
     from raw_transactions
 ),
 
-flagged as (
-    {{ ecommerce.flag_copies('normalised', 'transaction_id', [
+{{ ecommerce.flag_copies('normalised', 'transaction_id', [
         'customer_id', 'product_id', 'transaction_date_text', 'quantity_text', 'total_value_text', 'price_text',
-    ]) }}
-),
+    ], 'flagged') }},
 
 typed as (
     select

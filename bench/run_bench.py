@@ -1,0 +1,244 @@
+"""Benchmark the project at scale and write bench/results.md.
+
+For each size it generates raw files (cached under --work-dir), then measures wall time and peak memory
+(max RSS of the measured process and its children, from wait4) of:
+  a) the full `dbt build` (models + tests) on DuckDB from the external files;
+  b) the same headline marts in pandas (bench/pandas_pipeline.py);
+  c) the floor: one DuckDB query reading transactions.csv once and aggregating it by day;
+  d) PostgreSQL: `dbt seed` + build versus the COPY loader + build (only the --pg-sizes);
+  e) an incremental build after appending 1 % new transactions versus a full refresh of the same data.
+
+    python -m bench.run_bench --sizes 100000 1000000 10000000 --pg-sizes 100000 1000000
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from importlib.metadata import version
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+PROJECT_ITEMS = ("dbt_project.yml", "profiles.yml", "models", "macros", "tests", "analyses", "seeds")
+RAW_FILES = ("customers.csv", "products.csv", "transactions.csv")
+
+
+@dataclass
+class Measurement:
+    label: str
+    size: int
+    seconds: float
+    peak_mib: float
+    note: str = ""
+
+
+def measure(label: str, size: int, command: list[str], env: dict[str, str], cwd: Path, log: Path,
+            note: str = "") -> Measurement:
+    """Run `command`, failing loudly on a non-zero exit; wall time and the peak RSS of its process tree."""
+    started = time.monotonic()
+    with log.open("w") as output:
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=output, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.monotonic() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"bench step '{label}' at {size:,} rows failed; see {log}")
+    result = Measurement(label, size, seconds, usage.ru_maxrss / 1024, note)
+    print(f"{label:<34} {size:>12,} rows {seconds:9.1f} s {result.peak_mib:9.0f} MiB", flush=True)
+    return result
+
+
+def raw_data(work_dir: Path, size: int, seed: int) -> Path:
+    """Generated raw files for `size` transactions, made once and reused by later runs."""
+    from scripts.generate_data import generate
+
+    out_dir = work_dir / f"raw-{size}"
+    marker = out_dir / ".complete"
+    if not marker.exists():
+        generate(out_dir, seed=seed, **shape(size), dirty_rate=0.01)
+        marker.touch()
+    return out_dir
+
+
+def shape(size: int) -> dict[str, int]:
+    """A shop's proportions: about 20 orders per customer and a catalogue that grows slowly."""
+    return {"transactions": size, "customers": max(200, size // 20), "products": max(100, min(5000, size // 1000))}
+
+
+def append_one_percent(raw_dir: Path, size: int, seed: int, destination: Path) -> Path:
+    """A copy of `raw_dir` with 1 % more transactions (new ids, dates across the year: late rows too)."""
+    from scripts.generate_data import generate
+
+    if destination.exists():
+        shutil.rmtree(destination)
+    shutil.copytree(raw_dir, destination)
+    batch = destination / "batch"
+    generate(batch, seed=seed, **{**shape(size), "transactions": size + size // 100}, append_from=size,
+             dirty_rate=0.01)
+    with (batch / "transactions.csv").open(encoding="utf-8") as source, \
+            (destination / "transactions.csv").open("a", encoding="utf-8") as target:
+        next(source)  # header
+        shutil.copyfileobj(source, target)
+    shutil.rmtree(batch)
+    return destination
+
+
+def project_copy(destination: Path, seeds_from: Path | None = None) -> Path:
+    if destination.exists():
+        shutil.rmtree(destination)
+    destination.mkdir(parents=True)
+    for item in PROJECT_ITEMS:
+        source = REPO_ROOT / item
+        if source.is_dir():
+            shutil.copytree(source, destination / item, ignore=shutil.ignore_patterns("__pycache__", "integration"))
+        else:
+            shutil.copy2(source, destination / item)
+    if seeds_from is not None:
+        for name in RAW_FILES:
+            shutil.copy2(seeds_from / name, destination / "seeds" / name)
+    return destination
+
+
+def dbt(project: Path, *args: str) -> list[str]:
+    executable = Path(sys.executable).parent / "dbt"
+    return [str(executable), *args, "--project-dir", str(project), "--profiles-dir", str(project)]
+
+
+def files_vars(raw_dir: Path) -> list[str]:
+    return ["--vars", json.dumps({"raw_source": "files", "raw_dir": str(raw_dir)})]
+
+
+def slowest_nodes(project: Path, count: int = 5) -> str:
+    results = json.loads((project / "target" / "run_results.json").read_text())["results"]
+    slowest = sorted(results, key=lambda result: -result["execution_time"])[:count]
+    return ", ".join(f"{r['unique_id'].split('.')[-1]} {r['execution_time']:.1f}s" for r in slowest)
+
+
+def duckdb_runs(work_dir: Path, size: int, raw_dir: Path, seed: int, base_env: dict[str, str],
+                incremental: bool) -> list[Measurement]:
+    project = project_copy(work_dir / f"duckdb-{size}")
+    env = {**base_env, "DBT_TARGET": "duckdb", "ECOMMERCE_DUCKDB_PATH": str(project / "bench.duckdb")}
+    build = dbt(project, "build", "--exclude", "resource_type:seed")
+    results = [measure("a) dbt build, DuckDB, files", size, [*build, *files_vars(raw_dir)], env, project,
+                       work_dir / f"a-{size}.log")]
+    results[-1].note = "slowest: " + slowest_nodes(project)
+    results.append(measure("b) pandas pipeline", size, [sys.executable, "-m", "bench.pandas_pipeline", str(raw_dir),
+                                                        "--out-dir", str(work_dir / f"pandas-{size}")],
+                           base_env, REPO_ROOT, work_dir / f"b-{size}.log"))
+    results.append(measure("c) floor: one DuckDB query", size, [sys.executable, "-m", "bench.floor_query",
+                                                                str(raw_dir / "transactions.csv")],
+                           base_env, REPO_ROOT, work_dir / f"c-{size}.log"))
+    if incremental:
+        appended = append_one_percent(raw_dir, size, seed, work_dir / f"raw-{size}-plus-1pct")
+        results.append(measure("e) incremental build, +1 % rows", size, [*build, *files_vars(appended)], env,
+                               project, work_dir / f"e-incremental-{size}.log"))
+        results[-1].note = "slowest: " + slowest_nodes(project)
+        results.append(measure("e) full refresh, same data", size,
+                               [*build, "--full-refresh", *files_vars(appended)], env, project,
+                               work_dir / f"e-full-{size}.log"))
+    return results
+
+
+def postgres_runs(work_dir: Path, sizes: list[int], seed: int, base_env: dict[str, str]) -> list[Measurement]:
+    from scripts.pg_server import create_database, throwaway_server
+
+    results: list[Measurement] = []
+    with throwaway_server() as server:
+        for size in sizes:
+            raw_dir = raw_data(work_dir, size, seed)
+            seeded = project_copy(work_dir / f"pg-seed-{size}", seeds_from=raw_dir)
+            env = {**base_env, **create_database(server, f"bench_seed_{size}").env(), "DBT_TARGET": "postgres"}
+            seed_step = measure("d) PostgreSQL: dbt seed", size, dbt(seeded, "seed"), env, seeded,
+                                work_dir / f"d-seed-{size}.log")
+            build_step = measure("d) PostgreSQL: build after seed", size,
+                                 dbt(seeded, "build", "--exclude", "resource_type:seed"), env, seeded,
+                                 work_dir / f"d-seed-build-{size}.log")
+            copied = project_copy(work_dir / f"pg-copy-{size}")
+            env = {**base_env, **create_database(server, f"bench_copy_{size}").env(), "DBT_TARGET": "postgres"}
+            copy_step = measure("d) PostgreSQL: COPY loader", size,
+                                [sys.executable, "-m", "scripts.load_raw", str(raw_dir)], env, REPO_ROOT,
+                                work_dir / f"d-copy-{size}.log")
+            copy_build = measure("d) PostgreSQL: build after COPY", size,
+                                 dbt(copied, "build", "--exclude", "resource_type:seed", *files_vars(raw_dir)), env,
+                                 copied, work_dir / f"d-copy-build-{size}.log")
+            results += [seed_step, build_step, copy_step, copy_build]
+    return results
+
+
+def machine() -> str:
+    memory_kib = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+                      if line.startswith("MemTotal"))
+    packages = ", ".join(f"{name} {version(name)}" for name in ("dbt-core", "dbt-duckdb", "dbt-postgres", "duckdb",
+                                                                "pandas"))
+    return (f"{os.cpu_count()} cores, {memory_kib / 1024 / 1024:.1f} GiB RAM, {platform.platform()}, "
+            f"Python {platform.python_version()}; {packages}")
+
+
+def ratio(numerator: float, denominator: float | None) -> str:
+    return f"{numerator / denominator:.2f}×" if denominator else "–"
+
+
+def write_results(path: Path, results: list[Measurement], started: datetime, command: str) -> None:
+    by_key = {(m.label[:2], m.size): m for m in results}
+    lines = [
+        "# Benchmark results", "",
+        f"Run {started:%Y-%m-%d %H:%M} UTC with `{command}` on {machine()}.", "",
+        "Wall time and peak memory (max RSS of the measured process tree, from `wait4`; for PostgreSQL the",
+        "server's own memory is not included). Ratios are to the floor (c) and to the pandas pipeline (b)",
+        "of the same size. Raw data: `scripts/generate_data.py`, 1 % dirty rows, about 20 orders per customer.", "",
+        "| step | transactions | wall time (s) | peak memory (MiB) | × floor | × pandas |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for m in results:
+        floor, pandas = by_key.get(("c)", m.size)), by_key.get(("b)", m.size))
+        lines.append(f"| {m.label} | {m.size:,} | {m.seconds:.1f} | {m.peak_mib:,.0f} | "
+                     f"{ratio(m.seconds, floor.seconds if floor else None)} | "
+                     f"{ratio(m.seconds, pandas.seconds if pandas else None)} |")
+    lines += ["", "## Incremental versus full refresh", ""]
+    for m in (m for m in results if m.label.startswith("e) incremental")):
+        full = next(f for f in results if f.label.startswith("e) full") and f.size == m.size)
+        lines.append(f"- {m.size:,} rows + 1 %: incremental {m.seconds:.1f} s, full refresh {full.seconds:.1f} s "
+                     f"= {100 * m.seconds / full.seconds:.0f} % of a full build.")
+    notes = [m for m in results if m.note]
+    if notes:
+        lines += ["", "## Where dbt spends the time (run_results.json)", ""]
+        lines += [f"- {m.label} at {m.size:,}: {m.note}" for m in notes]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000, 10_000_000],
+                        help="transaction counts for steps a, b, c and e")
+    parser.add_argument("--pg-sizes", type=int, nargs="*", default=[100_000, 1_000_000],
+                        help="transaction counts for the PostgreSQL step d (none to skip it)")
+    parser.add_argument("--no-incremental", action="store_true", help="skip step e")
+    parser.add_argument("--seed", type=int, default=42, help="generator seed")
+    parser.add_argument("--work-dir", type=Path, default=REPO_ROOT / "build" / "bench",
+                        help="generated data, project copies and logs")
+    parser.add_argument("--results", type=Path, default=REPO_ROOT / "bench" / "results.md", help="report to write")
+    args = parser.parse_args(argv)
+
+    started = datetime.now(timezone.utc)
+    args.work_dir.mkdir(parents=True, exist_ok=True)
+    base_env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "PYTHONPATH": str(REPO_ROOT)}
+    results: list[Measurement] = []
+    for size in args.sizes:
+        results += duckdb_runs(args.work_dir, size, raw_data(args.work_dir, size, args.seed), args.seed, base_env,
+                               incremental=not args.no_incremental)
+        write_results(args.results, results, started, " ".join(["python -m bench.run_bench", *sys.argv[1:]]))
+    if args.pg_sizes:
+        results += postgres_runs(args.work_dir, args.pg_sizes, args.seed, base_env)
+    write_results(args.results, results, started, " ".join(["python -m bench.run_bench", *sys.argv[1:]]))
+    print(f"wrote {args.results}")
+
+
+if __name__ == "__main__":
+    main()
