@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
 .DEFAULT_GOAL := help
-.PHONY: help venv dev-venv check-raw run build docs docs-serve lint test test-fast generate clean pg-up pg-down pg-check pg-build report chromium
+.PHONY: help venv dev-venv check-raw run build docs docs-serve lint test test-fast generate clean pg-up pg-down pg-check pg-build report chromium bench
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -62,6 +62,9 @@ test: dev-venv chromium lint ## Set up and run every test (lint, dbt builds on e
 
 test-fast: dev-venv chromium lint ## Every test except the slow Spark build
 	$(BIN)/python -m pytest -m "not spark" $(PYTEST_ARGS)
+
+bench: dev-venv ## Benchmark 100k/1M/10M transactions (about an hour); writes bench/results.md
+	$(BIN)/python -m bench.run_bench
 
 generate: venv ## Regenerate the committed seed sample (deterministic)
 	$(BIN)/python scripts/generate_data.py --out seeds --seed 42 --customers 200 --products 100 \

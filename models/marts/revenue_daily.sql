@@ -26,16 +26,20 @@ day_offsets as (
     where day_offset < 30
 ),
 
-calendar as (
-    select {{ ecommerce.add_days('calendar_months.calendar_month', 'day_offsets.day_offset') }} as revenue_date
+candidate_days as (
+    select
+        {{ ecommerce.add_days('calendar_months.calendar_month', 'day_offsets.day_offset') }} as revenue_date,
+        {{ ecommerce.add_months('calendar_months.calendar_month', 1) }} as next_month
     from calendar_months
     cross join day_offsets
+),
+
+calendar as (
+    select candidate_days.revenue_date
+    from candidate_days
     inner join bounds
-        on {{ ecommerce.add_days('calendar_months.calendar_month', 'day_offsets.day_offset') }}
-        between bounds.first_date and bounds.last_date
-    where
-        {{ ecommerce.add_days('calendar_months.calendar_month', 'day_offsets.day_offset') }}
-        < {{ ecommerce.add_months('calendar_months.calendar_month', 1) }}
+        on candidate_days.revenue_date between bounds.first_date and bounds.last_date
+    where candidate_days.revenue_date < candidate_days.next_month
 ),
 
 sales_per_day as (
