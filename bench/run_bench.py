@@ -42,14 +42,16 @@ class Measurement:
 def measure(label: str, size: int, command: list[str], env: dict[str, str], cwd: Path, log: Path,
             note: str = "") -> Measurement:
     """Run `command`, failing loudly on a non-zero exit; wall time and the peak RSS of its process tree."""
+    report = log.with_suffix(".rss.json")
+    wrapped = [sys.executable, "-m", "bench.measure_child", "--report", str(report), "--", *command]
     started = time.monotonic()
     with log.open("w") as output:
-        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=output, stderr=subprocess.STDOUT)
-        _, status, usage = os.wait4(process.pid, 0)
+        exit_code = subprocess.run(wrapped, cwd=cwd, env={**env, "PYTHONPATH": str(REPO_ROOT)}, stdout=output,
+                                   stderr=subprocess.STDOUT).returncode
     seconds = time.monotonic() - started
-    if os.waitstatus_to_exitcode(status) != 0:
+    if exit_code != 0:
         raise SystemExit(f"bench step '{label}' at {size:,} rows failed; see {log}")
-    result = Measurement(label, size, seconds, usage.ru_maxrss / 1024, note)
+    result = Measurement(label, size, seconds, json.loads(report.read_text())["max_rss_kib"] / 1024, note)
     print(f"{label:<34} {size:>12,} rows {seconds:9.1f} s {result.peak_mib:9.0f} MiB", flush=True)
     return result
 
@@ -184,6 +186,31 @@ def ratio(numerator: float, denominator: float | None) -> str:
     return f"{numerator / denominator:.2f}×" if denominator else "–"
 
 
+def targets(results: list[Measurement]) -> list[str]:
+    """The scale targets, judged on the largest size that has a DuckDB build, its floor and pandas."""
+    sizes = [m.size for m in results if m.label.startswith("a)")]
+    if not sizes:
+        return []
+    size = max(sizes)
+    step = {m.label[:2] if not m.label.startswith("e)") else m.label[:5]: m for m in results if m.size == size}
+    build, pandas, floor = step.get("a)"), step.get("b)"), step.get("c)")
+    incremental, full = step.get("e) in"), step.get("e) fu")
+    checks = []
+    if build and floor:
+        checks.append((f"full DuckDB build with tests within 3× of the floor: {build.seconds / floor.seconds:.1f}×",
+                       build.seconds <= 3 * floor.seconds))
+    if build and pandas:
+        checks.append((f"faster than the pandas pipeline: {build.seconds:.1f} s vs {pandas.seconds:.1f} s",
+                       build.seconds < pandas.seconds))
+    if build:
+        checks.append((f"peak memory below 4 GiB: {build.peak_mib / 1024:.2f} GiB", build.peak_mib < 4096))
+    if incremental and full:
+        checks.append((f"incremental run on 1 % new rows under 15 % of a full build: "
+                       f"{100 * incremental.seconds / full.seconds:.0f} %", incremental.seconds < 0.15 * full.seconds))
+    return ["", f"## Targets at {size:,} transactions", "",
+            *[f"- {'met' if met else 'MISSED'}: {text}" for text, met in checks]]
+
+
 def write_results(path: Path, results: list[Measurement], started: datetime, command: str) -> None:
     by_key = {(m.label[:2], m.size): m for m in results}
     lines = [
@@ -205,6 +232,7 @@ def write_results(path: Path, results: list[Measurement], started: datetime, com
         full = next(f for f in results if f.label.startswith("e) full") and f.size == m.size)
         lines.append(f"- {m.size:,} rows + 1 %: incremental {m.seconds:.1f} s, full refresh {full.seconds:.1f} s "
                      f"= {100 * m.seconds / full.seconds:.0f} % of a full build.")
+    lines += targets(results)
     notes = [m for m in results if m.note]
     if notes:
         lines += ["", "## Where dbt spends the time (run_results.json)", ""]
