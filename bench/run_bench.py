@@ -147,29 +147,31 @@ def duckdb_runs(work_dir: Path, size: int, raw_dir: Path, seed: int, base_env: d
     return results
 
 
-def postgres_runs(work_dir: Path, sizes: list[int], seed: int, base_env: dict[str, str]) -> list[Measurement]:
+def postgres_runs(work_dir: Path, sizes: list[int], seed: int, base_env: dict[str, str],
+                  paths: list[str]) -> list[Measurement]:
     from scripts.pg_server import create_database, throwaway_server
 
     results: list[Measurement] = []
     with throwaway_server() as server:
         for size in sizes:
             raw_dir = raw_data(work_dir, size, seed)
-            seeded = project_copy(work_dir / f"pg-seed-{size}", seeds_from=raw_dir)
-            env = {**base_env, **create_database(server, f"bench_seed_{size}").env(), "DBT_TARGET": "postgres"}
-            seed_step = measure("d) PostgreSQL: dbt seed", size, dbt(seeded, "seed"), env, seeded,
-                                work_dir / f"d-seed-{size}.log")
-            build_step = measure("d) PostgreSQL: build after seed", size,
-                                 dbt(seeded, "build", "--exclude", "resource_type:seed"), env, seeded,
-                                 work_dir / f"d-seed-build-{size}.log")
-            copied = project_copy(work_dir / f"pg-copy-{size}")
-            env = {**base_env, **create_database(server, f"bench_copy_{size}").env(), "DBT_TARGET": "postgres"}
-            copy_step = measure("d) PostgreSQL: COPY loader", size,
-                                [sys.executable, "-m", "scripts.load_raw", str(raw_dir)], env, REPO_ROOT,
-                                work_dir / f"d-copy-{size}.log")
-            copy_build = measure("d) PostgreSQL: build after COPY", size,
-                                 dbt(copied, "build", "--exclude", "resource_type:seed", *files_vars(raw_dir)), env,
-                                 copied, work_dir / f"d-copy-build-{size}.log")
-            results += [seed_step, build_step, copy_step, copy_build]
+            if "seed" in paths:
+                seeded = project_copy(work_dir / f"pg-seed-{size}", seeds_from=raw_dir)
+                env = {**base_env, **create_database(server, f"bench_seed_{size}").env(), "DBT_TARGET": "postgres"}
+                results.append(measure("d) PostgreSQL: dbt seed", size, dbt(seeded, "seed"), env, seeded,
+                                       work_dir / f"d-seed-{size}.log"))
+                results.append(measure("d) PostgreSQL: build after seed", size,
+                                       dbt(seeded, "build", "--exclude", "resource_type:seed"), env, seeded,
+                                       work_dir / f"d-seed-build-{size}.log"))
+            if "copy" in paths:
+                copied = project_copy(work_dir / f"pg-copy-{size}")
+                env = {**base_env, **create_database(server, f"bench_copy_{size}").env(), "DBT_TARGET": "postgres"}
+                results.append(measure("d) PostgreSQL: COPY loader", size,
+                                       [sys.executable, "-m", "scripts.load_raw", str(raw_dir)], env, REPO_ROOT,
+                                       work_dir / f"d-copy-{size}.log"))
+                results.append(measure("d) PostgreSQL: build after COPY", size,
+                                       dbt(copied, "build", "--exclude", "resource_type:seed", *files_vars(raw_dir)),
+                                       env, copied, work_dir / f"d-copy-build-{size}.log"))
     return results
 
 
@@ -216,8 +218,8 @@ def write_results(path: Path, results: list[Measurement], started: datetime, com
     lines = [
         "# Benchmark results", "",
         f"Run {started:%Y-%m-%d %H:%M} UTC with `{command}` on {machine()}.", "",
-        "Wall time and peak memory (max RSS of the measured process tree, from `wait4`; for PostgreSQL the",
-        "server's own memory is not included). Ratios are to the floor (c) and to the pandas pipeline (b)",
+        "Wall time and peak memory (max RSS of the measured process tree, taken by `bench/measure_child.py`;",
+        "for PostgreSQL the server's own memory is not included). Ratios are to the floor (c) and to the pandas pipeline (b)",
         "of the same size. Raw data: `scripts/generate_data.py`, 1 % dirty rows, about 20 orders per customer.", "",
         "| step | transactions | wall time (s) | peak memory (MiB) | × floor | × pandas |",
         "|---|---:|---:|---:|---:|---:|",
@@ -243,10 +245,12 @@ def write_results(path: Path, results: list[Measurement], started: datetime, com
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
                                      formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000, 10_000_000],
+    parser.add_argument("--sizes", type=int, nargs="*", default=[100_000, 1_000_000, 10_000_000],
                         help="transaction counts for steps a, b, c and e")
     parser.add_argument("--pg-sizes", type=int, nargs="*", default=[100_000, 1_000_000],
                         help="transaction counts for the PostgreSQL step d (none to skip it)")
+    parser.add_argument("--pg-paths", nargs="+", choices=["seed", "copy"], default=["seed", "copy"],
+                        help="which PostgreSQL loading paths step d measures")
     parser.add_argument("--no-incremental", action="store_true", help="skip step e")
     parser.add_argument("--seed", type=int, default=42, help="generator seed")
     parser.add_argument("--work-dir", type=Path, default=REPO_ROOT / "build" / "bench",
@@ -263,7 +267,7 @@ def main(argv: list[str] | None = None) -> None:
                                incremental=not args.no_incremental)
         write_results(args.results, results, started, " ".join(["python -m bench.run_bench", *sys.argv[1:]]))
     if args.pg_sizes:
-        results += postgres_runs(args.work_dir, args.pg_sizes, args.seed, base_env)
+        results += postgres_runs(args.work_dir, args.pg_sizes, args.seed, base_env, args.pg_paths)
     write_results(args.results, results, started, " ".join(["python -m bench.run_bench", *sys.argv[1:]]))
     print(f"wrote {args.results}")
 

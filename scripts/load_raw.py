@@ -22,6 +22,8 @@ def load_table(cursor, raw_dir: Path, file_name: str, schema: str) -> None:
     cursor.execute(f"create table {table} ({columns})")
     with (raw_dir / file_name).open(encoding="utf-8", newline="") as handle:
         cursor.copy_expert(f"copy {table} from stdin with (format csv, header true)", handle)
+    # dbt plans the base models right after the load, before autovacuum would have gathered statistics.
+    cursor.execute(f"analyze {table}")
 
 
 def load_raw(raw_dir: Path, schema: str = "raw") -> dict[str, int]:
