@@ -25,9 +25,9 @@ from datetime import datetime, timezone
 from importlib.metadata import version
 from pathlib import Path
 
+from scripts.project_copy import copy_project
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
-PROJECT_ITEMS = ("dbt_project.yml", "profiles.yml", "models", "macros", "tests", "analyses", "seeds")
-RAW_FILES = ("customers.csv", "products.csv", "transactions.csv")
 
 
 @dataclass
@@ -94,17 +94,7 @@ def append_one_percent(raw_dir: Path, size: int, seed: int, destination: Path) -
 def project_copy(destination: Path, seeds_from: Path | None = None) -> Path:
     if destination.exists():
         shutil.rmtree(destination)
-    destination.mkdir(parents=True)
-    for item in PROJECT_ITEMS:
-        source = REPO_ROOT / item
-        if source.is_dir():
-            shutil.copytree(source, destination / item, ignore=shutil.ignore_patterns("__pycache__", "integration"))
-        else:
-            shutil.copy2(source, destination / item)
-    if seeds_from is not None:
-        for name in RAW_FILES:
-            shutil.copy2(seeds_from / name, destination / "seeds" / name)
-    return destination
+    return copy_project(destination, seeds_from)
 
 
 def dbt(project: Path, *args: str) -> list[str]:

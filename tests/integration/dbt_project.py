@@ -2,15 +2,12 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-PROJECT_ITEMS = ("dbt_project.yml", "profiles.yml", "models", "macros", "tests", "analyses", "seeds")
-RAW_FILES = ("customers.csv", "products.csv", "transactions.csv")
+from scripts.project_copy import copy_project, replace_seeds
 
 
 class DbtCommandFailed(AssertionError):
@@ -26,21 +23,11 @@ class DbtProject:
 
     @classmethod
     def copy_of_repo(cls, destination: Path, raw_dir: Path | None = None) -> "DbtProject":
-        destination.mkdir(parents=True, exist_ok=True)
-        for item in PROJECT_ITEMS:
-            source = REPO_ROOT / item
-            if source.is_dir():
-                shutil.copytree(source, destination / item, ignore=shutil.ignore_patterns("__pycache__", "integration"))
-            else:
-                shutil.copy2(source, destination / item)
-        project = cls(root=destination, env={"ECOMMERCE_DUCKDB_PATH": str(destination / "ecommerce.duckdb")})
-        if raw_dir is not None:
-            project.replace_seeds(raw_dir)
-        return project
+        copy_project(destination, seeds_from=raw_dir)
+        return cls(root=destination, env={"ECOMMERCE_DUCKDB_PATH": str(destination / "ecommerce.duckdb")})
 
     def replace_seeds(self, raw_dir: Path) -> None:
-        for name in RAW_FILES:
-            shutil.copy2(raw_dir / name, self.root / "seeds" / name)
+        replace_seeds(self.root, raw_dir)
 
     @property
     def duckdb_path(self) -> Path:
