@@ -7,7 +7,5 @@
     {%- if is_incremental() -%}
         delete from {{ target_relation }}
         where {{ key_column }} not in (select {{ key_column }} from {{ source_relation }})
-    {%- else -%}
-        select 1 as nothing_to_delete_on_a_full_build
     {%- endif -%}
 {%- endmacro %}

@@ -1,7 +1,7 @@
 {#
     Spark stops a recursive CTE after 100 levels unless the CTE names a higher limit (`max recursion level`);
     DuckDB and PostgreSQL have no such limit. Place it right after the recursive CTE's name:
-    `calendar{{ ecommerce.recursion_limit() }} as (...)`. The leading space lives in the macro so other
+    `months{{ ecommerce.recursion_limit() }} as (...)`. The leading space lives in the macro so other
     engines render nothing at all.
 #}
 {% macro recursion_limit(levels=none) -%}

@@ -20,6 +20,22 @@ def dirty_raw_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def reference_cleaned(dirty_raw_dir: Path):
+    """The dirty data set cleaned by the independent pandas oracle (tests/integration/reference.py)."""
+    from tests.integration import reference
+
+    return reference.clean_raw(dirty_raw_dir)
+
+
+@pytest.fixture(scope="session")
+def reference_marts(reference_cleaned) -> dict:
+    """Every mart of METRICS.md computed by the oracle from the dirty data set."""
+    from tests.integration import reference
+
+    return reference.all_marts(reference_cleaned)
+
+
+@pytest.fixture(scope="session")
 def duckdb_build(dirty_raw_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> DbtProject:
     """The project seeded with the dirty data set and fully built (models + tests) on DuckDB."""
     project = DbtProject.copy_of_repo(tmp_path_factory.mktemp("duckdb_build"), raw_dir=dirty_raw_dir)

@@ -1,19 +1,11 @@
 """Every mart equals an independent pandas implementation of METRICS.md, row by row, on dirty generated data."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from tests.integration import reference
 from tests.integration.compare import assert_frames_match
 from tests.integration.dbt_project import DbtProject
 from tests.integration.mart_specs import MARTS, TableSpec
-
-
-@pytest.fixture(scope="module")
-def reference_marts(dirty_raw_dir: Path) -> dict:
-    return reference.all_marts(reference.clean_raw(dirty_raw_dir))
 
 
 @pytest.mark.parametrize("spec", MARTS, ids=lambda spec: spec.name)
@@ -26,8 +18,8 @@ def test_mart_matches_the_pandas_reference(duckdb_build: DbtProject, reference_m
 
 
 @pytest.mark.parametrize("table", ["customers", "products", "transactions"])
-def test_quarantine_matches_the_pandas_reference(duckdb_build: DbtProject, dirty_raw_dir: Path, table: str) -> None:
-    expected = reference.clean_raw(dirty_raw_dir).quarantine[table]
+def test_quarantine_matches_the_pandas_reference(duckdb_build: DbtProject, reference_cleaned, table: str) -> None:
+    expected = reference_cleaned.quarantine[table]
     key = expected.columns[0]
     actual = duckdb_build.query(f"select {key}, quarantine_reason from staging.quarantine_{table}")
     assert_frames_match(actual, expected, [key, "quarantine_reason"], label=f"quarantine_{table}")
