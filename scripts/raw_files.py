@@ -21,6 +21,7 @@ RAW_SOURCE = "raw"
 BATCH_SUFFIXES = (".csv", ".parquet")
 # Files are checked for UTF-8 in chunks, so a 1 GB export never sits in memory.
 CHUNK_BYTES = 1 << 20
+NUL = bytes(1)
 
 
 class RawFileError(Exception):
@@ -54,8 +55,8 @@ def check_utf8_text(path: Path) -> None:
     with path.open("rb") as handle:
         offset = 0
         while chunk := handle.read(CHUNK_BYTES):
-            if b"\x00" in chunk:
-                raise RawFileError(f"{path}: binary file (NUL byte near byte {offset + chunk.index(b'\x00')}), not a CSV export")
+            if NUL in chunk:
+                raise RawFileError(f"{path}: binary file (NUL byte near byte {offset + chunk.index(NUL)}), not a CSV export")
             try:
                 decoder.decode(chunk)
             except UnicodeDecodeError as error:
