@@ -1,5 +1,5 @@
 {#
-    Text normalisation shared by every staging model (METRICS.md, "Cleaning"):
+    Text normalisation shared by every staging model (docs/metrics.md, "Cleaning"):
     values are trimmed, empty strings become NULL, ids are upper-cased.
 #}
 {% macro clean_text(column) -%}
