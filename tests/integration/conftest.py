@@ -31,7 +31,7 @@ def reference_cleaned(dirty_raw_dir: Path):
 
 @pytest.fixture(scope="session")
 def reference_marts(reference_cleaned) -> dict:
-    """Every mart of METRICS.md computed by the oracle from the dirty data set."""
+    """Every mart of docs/metrics.md computed by the oracle from the dirty data set."""
     from tests.integration import reference
 
     return reference.all_marts(reference_cleaned)

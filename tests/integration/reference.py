@@ -1,4 +1,4 @@
-"""An independent pandas implementation of METRICS.md: the oracle the SQL marts are compared with.
+"""An independent pandas implementation of docs/metrics.md: the oracle the SQL marts are compared with.
 
 Written from the metric contract, not from the SQL: plain Python/pandas, `Decimal` for money, dates as
 `datetime.date`. Slow on purpose-free simplicity; it is meant for test-sized data (thousands of rows).

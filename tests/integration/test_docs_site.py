@@ -57,9 +57,18 @@ def test_every_model_and_column_has_a_description(duckdb_build: DbtProject, docs
     assert [m["name"] for m in project_macros if not m["description"].strip()] == []
 
 
+def test_the_landing_page_is_the_project_overview(page, docs_site: Path) -> None:
+    page.goto(docs_site.as_uri())
+    page.wait_for_selector("text=How data flows", timeout=30_000)
+    body = page.inner_text("body")
+    assert "Welcome to the auto-generated documentation" not in body
+    for text in ("docs/metrics.md", "quarantine", "as_of_date", *MARTS):
+        assert text in body, f"the overview page does not mention {text}"
+
+
 def test_the_project_tree_lists_every_mart(page, docs_site: Path) -> None:
     page.goto(docs_site.as_uri())
-    page.wait_for_selector("text=Welcome to the auto-generated documentation", timeout=30_000)
+    page.wait_for_selector("text=How data flows", timeout=30_000)
     for folder in ("ecommerce", "models", "marts"):  # the tree opens one folder per click, as a reader would
         label = page.locator(f"span.filename-normal:text-is('{folder}')")
         page.locator("a.menu-tree:visible", has=label).first.click()
