@@ -28,7 +28,7 @@ venv: $(BIN)/.runtime-installed ## Create .venv with the pinned runtime dependen
 dev-venv: $(BIN)/.dev-installed ## Create .venv with runtime + test dependencies
 
 check-raw: venv ## Check the raw CSVs exist and have the exact expected headers
-	@$(BIN)/python scripts/check_raw_files.py $(RAW_DIR)
+	@$(BIN)/python -m scripts.check_raw_files $(RAW_DIR)
 
 run: check-raw ## Set up, load the sample, build + test every model on DuckDB, generate docs
 	$(DBT) seed

@@ -71,10 +71,14 @@ def check_utf8_text(path: Path) -> None:
 
 
 def read_csv_header(path: Path) -> list[str]:
+    """The header's names; refuses a file with no header or with nothing but a header."""
     with path.open(encoding="utf-8-sig", newline="") as handle:
         first_line = handle.readline()
+        has_rows = any(line.strip() for line in iter(handle.readline, ""))
     if not first_line.strip():
         raise RawFileError(f"{path}: file is empty (expected a header row)")
+    if not has_rows:
+        raise RawFileError(f"{path}: holds only its header, no rows")
     return [name.strip() for name in next(csv.reader(io.StringIO(first_line)))]
 
 
