@@ -36,7 +36,7 @@ final as (
                 select {{ ecommerce.add_days('max(transaction_date)', -var('incremental_lookback_days')) }}
                 from {{ this }}
             )
-            or transaction_id not in (select existing.transaction_id from {{ this }} as existing)
+            or transaction_id not in (select already_loaded.transaction_id from {{ this }} as already_loaded)
     {% endif %}
 )
 
