@@ -3,8 +3,8 @@ month equals the pandas reference (tests/integration/reference.py), on DuckDB an
 from __future__ import annotations
 
 import csv
-import os
 import math
+import os
 import subprocess
 import sys
 from datetime import date, timedelta
@@ -37,7 +37,7 @@ def mf_by_month(project: DbtProject, metric: str, out_dir: Path) -> Expected:
                 for row in csv.DictReader(handle)}
 
 
-def as_float(value) -> float | None:
+def as_float(value: object) -> float | None:
     return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
 
 
