@@ -22,7 +22,8 @@ MARTS = [
               money=["total_revenue", "avg_order_value", "favorite_category_revenue"],
               approx=["cumulative_revenue_share", "favorite_category_share"],
               dates=["signup_date", "first_purchase_date", "last_purchase_date", "as_of_date"],
-              ints=["transactions", "units", "revenue_rank", "recency_days", "favorite_category_transactions"]),
+              ints=["transactions", "units", "revenue_rank", "recency_days", "favorite_category_transactions",
+                    "r_score", "f_score", "m_score"]),
     TableSpec("marts", "dim_products", ["product_id"], money=["price", "revenue"],
               ints=["transactions", "units_sold"]),
     TableSpec("marts", "revenue_daily", ["revenue_date"], money=["revenue", "cumulative_revenue"],
@@ -41,6 +42,15 @@ MARTS = [
     TableSpec("marts", "customer_cohorts", ["cohort_month", "months_since_first_purchase"],
               approx=["retention_pct"], dates=["cohort_month"],
               ints=["months_since_first_purchase", "cohort_size", "active_customers"]),
+    TableSpec("marts", "customer_rfm", ["customer_id"], money=["monetary"], dates=["last_purchase_date", "as_of_date"],
+              ints=["recency_days", "frequency", "r_score", "f_score", "m_score"]),
+    TableSpec("marts", "customer_activity_monthly", ["revenue_month"],
+              money=["new_customer_revenue", "returning_customer_revenue"], approx=["returning_customer_rate"],
+              dates=["revenue_month"],
+              ints=["active_customers", "new_customers", "returning_customers", "cumulative_customers"]),
+    TableSpec("marts", "cohort_revenue", ["cohort_month", "months_since_first_purchase"],
+              money=["revenue", "cumulative_revenue", "cumulative_revenue_per_customer"], dates=["cohort_month"],
+              ints=["months_since_first_purchase", "cohort_size"]),
 ]
 
 QUARANTINE = [
