@@ -56,8 +56,10 @@ def failed_nodes(root: Path) -> dict[str, list[str]]:
     for result in json.loads(results_path.read_text(encoding="utf-8"))["results"]:
         if result["status"] not in ("fail", "error"):
             continue
-        unique_id = result["unique_id"]
-        resource_type, name = unique_id.split(".")[0], unique_id.split(".")[-1]
+        # unit_test.<project>.<model>.<test name>; test.<project>.<test name>.<hash>; model.<project>.<name>
+        parts = result["unique_id"].split(".")
+        resource_type = parts[0]
+        name = parts[-1] if resource_type == "unit_test" else parts[2]
         if resource_type == "unit_test":
             layers["unit"].append(name)
         elif resource_type == "test":
