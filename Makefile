@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
 .DEFAULT_GOAL := help
-.PHONY: help venv dev-venv check-raw run build docs docs-serve lint lint-sql test test-fast generate clean pg-up pg-down pg-check pg-build report chromium bench
+.PHONY: help venv dev-venv check-raw run build docs docs-serve lint lint-sql test test-fast generate clean pg-up pg-down pg-check pg-build report chromium bench mutation
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -106,6 +106,9 @@ test-fast: dev-venv chromium lint ## Every test except the slow Spark build
 
 bench: dev-venv ## Benchmark 100k/1M/10M transactions (about an hour); writes bench/results.md
 	$(BIN)/python -m bench.run_bench
+
+mutation: dev-venv ## Inject each bug of mutation/catalogue.yml, run the fast checks; writes mutation/results.md
+	$(BIN)/python -m mutation.run
 
 generate: venv ## Regenerate the committed seed sample (deterministic)
 	$(BIN)/python scripts/generate_data.py --out seeds --seed 42 --customers 200 --products 100 \
