@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import xml.etree.ElementTree as ElementTree
@@ -20,12 +21,14 @@ PYTEST_SUBSET = (
     "tests/integration/test_cleaning_rules.py",
     "tests/integration/test_staging_quarantine.py",
 )
-STEP_TIMEOUT_SECONDS = 1200
+# A mutant can make a build explode rather than fail (a year-9999 row accepted means a calendar of 8 000
+# years): past this a step counts as failed, and its whole process tree is killed.
+STEP_TIMEOUT_SECONDS = 600
 
 
 @dataclass
 class Verdict:
-    layer: str  # unit | data | build | pytest | survived
+    layer: str  # unit | data | build | pytest | timeout | survived
     failures: list[str] = field(default_factory=list)
 
     @property
@@ -40,11 +43,26 @@ def check_env(root: Path) -> dict[str, str]:
     return env
 
 
+class StepTimedOut(Exception):
+    """A check ran past STEP_TIMEOUT_SECONDS."""
+
+
+def run_bounded(command: list[str], root: Path) -> subprocess.CompletedProcess:
+    """Run `command` in its own process group; on timeout kill the group (dbt under pytest too)."""
+    process = subprocess.Popen(command, cwd=root, env=check_env(root), stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    try:
+        output, _ = process.communicate(timeout=STEP_TIMEOUT_SECONDS)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        raise StepTimedOut(f"{Path(command[0]).name} {' '.join(command[1:3])} ran past {STEP_TIMEOUT_SECONDS}s") from None
+    return subprocess.CompletedProcess(command, process.returncode, output, "")
+
+
 def run_dbt(root: Path, *args: str) -> subprocess.CompletedProcess:
     dbt = Path(sys.executable).parent / "dbt"
-    return subprocess.run([str(dbt), *args, "--project-dir", str(root), "--profiles-dir", str(root)],
-                          cwd=root, env=check_env(root), capture_output=True, text=True,
-                          timeout=STEP_TIMEOUT_SECONDS)
+    return run_bounded([str(dbt), *args, "--project-dir", str(root), "--profiles-dir", str(root)], root)
 
 
 def failed_nodes(root: Path) -> dict[str, list[str]]:
@@ -87,10 +105,9 @@ def dbt_verdict(root: Path) -> Verdict | None:
 def pytest_verdict(root: Path) -> Verdict | None:
     """The first failing test of the DuckDB pytest subset run inside the copy, or None when all pass."""
     junit = root / "pytest-junit.xml"
-    result = subprocess.run(
+    result = run_bounded(
         [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "--basetemp",
-         str(root / "pytest-tmp"), f"--junitxml={junit}", *PYTEST_SUBSET],
-        cwd=root, env=check_env(root), capture_output=True, text=True, timeout=STEP_TIMEOUT_SECONDS)
+         str(root / "pytest-tmp"), f"--junitxml={junit}", *PYTEST_SUBSET], root)
     if result.returncode == 0:
         return None
     failures = failing_tests(junit) or [f"pytest exit {result.returncode}: {last_line(result.stdout)}"]
@@ -114,7 +131,10 @@ def last_line(output: str) -> str:
 
 def run_checks(root: Path, with_pytest: bool = True) -> Verdict:
     """Run the fast checks in the project copy `root`; stop at the first layer that fails."""
-    verdict = dbt_verdict(root)
-    if verdict is None and with_pytest:
-        verdict = pytest_verdict(root)
+    try:
+        verdict = dbt_verdict(root)
+        if verdict is None and with_pytest:
+            verdict = pytest_verdict(root)
+    except StepTimedOut as timeout:
+        verdict = Verdict("timeout", [str(timeout)])
     return verdict or Verdict("survived")

@@ -7,13 +7,13 @@ from pathlib import Path
 
 from mutation.catalogue import Mutant
 
-LAYER_ORDER = ("unit", "data", "build", "pytest", "survived", "stale")
+LAYER_ORDER = ("unit", "data", "build", "pytest", "timeout", "survived", "stale")
 
 
 @dataclass(frozen=True)
 class Outcome:
     mutant: Mutant
-    layer: str  # unit | data | build | pytest | survived | stale
+    layer: str  # unit | data | build | pytest | timeout | survived | stale
     failures: tuple[str, ...]
     seconds: float
 
@@ -42,7 +42,7 @@ def summary_lines(outcomes: list[Outcome]) -> list[str]:
     return [
         f"- mutants: {len(outcomes)}; killed: {killed}; equivalent (survive by design): {equivalent}; "
         f"survived: {sum(1 for o in outcomes if o.status == 'SURVIVED')}; stale: {layers['stale']}",
-        "- killed by layer: " + ", ".join(f"{layer} {layers[layer]}" for layer in ("unit", "data", "build", "pytest")),
+        "- killed by layer: " + ", ".join(f"{layer} {layers[layer]}" for layer in ("unit", "data", "build", "pytest", "timeout")),
         f"- total time: {sum(outcome.seconds for outcome in outcomes):.0f} s",
     ]
 
