@@ -247,6 +247,14 @@ def check_connection() -> tuple[bool, str]:
     return True, f"ok: connected to {database} at {host}:{port} as {user}"
 
 
+def port_open(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
 def state_file(state_dir: Path) -> Path:
     return state_dir / "state.json"
 
@@ -254,6 +262,10 @@ def state_file(state_dir: Path) -> Path:
 def command_start(state_dir: Path) -> int:
     state_dir.mkdir(parents=True, exist_ok=True)
     existing = server_from_environment()
+    if existing and not port_open(existing.host, existing.port):
+        # Typically the PG* variables of a throwaway server stopped earlier in the same shell.
+        print(f"PGHOST is set, but nothing answers at {existing.host}:{existing.port}: starting a throwaway server")
+        existing = None
     if existing:
         print(f"PGHOST is set: using the server at {existing.host}:{existing.port}, nothing started")
         info = existing
