@@ -54,7 +54,12 @@ def marts_connection() -> Connection:
         database = os.environ.get("PGDATABASE", "ecommerce")
         uri = f"postgresql://{quote(role, safe='')}:{quote(password, safe='')}@{host}:{port}/{database}"
         return Connection(uri, f"PostgreSQL {host}:{port}/{database} as {role}")
-    path = serving_path()
+    return duckdb_connection(serving_path())
+
+
+def duckdb_connection(path: Path) -> Connection:
+    """The DuckDB serving file, read-only: Superset never takes the write lock a publish or build needs."""
+    path = path.resolve()
     if not path.is_file():
         raise LoadError(f"serving file {path} not found: build and publish the marts first "
                         "(make run, then python -m scripts.publish_marts), or set ECOMMERCE_SERVING_PATH")

@@ -23,6 +23,22 @@ DEFAULT_VENV = REPO_ROOT / "build" / "superset-venv"
 DEFAULT_STATE = REPO_ROOT / "build" / "superset"
 DEFAULT_PORT = 8088
 ADMIN_USER = "admin"
+# Plain http on 127.0.0.1, and a content policy that keeps the browser on this server: Superset's default
+# one lets its pages load a usage-tracking image (and map tiles, fonts) from outside.
+CONTENT_POLICY = """\
+TALISMAN_ENABLED = True
+TALISMAN_CONFIG = {
+    "content_security_policy": {
+        "base-uri": ["'self'"], "default-src": ["'self'"], "img-src": ["'self'", "blob:", "data:"],
+        "worker-src": ["'self'", "blob:"], "connect-src": ["'self'"], "object-src": "'none'",
+        "style-src": ["'self'", "'unsafe-inline'"], "font-src": ["'self'"],
+        "script-src": ["'self'", "'strict-dynamic'"],
+    },
+    "content_security_policy_nonce_in": ["script-src"],
+    "force_https": False,
+    "session_cookie_secure": False,
+}
+"""
 
 
 class SupersetError(Exception):
@@ -94,8 +110,7 @@ class Superset:
             "CACHE_CONFIG = {'CACHE_TYPE': 'NullCache'}\n"
             "DATA_CACHE_CONFIG = {'CACHE_TYPE': 'NullCache'}\n"
             "RATELIMIT_STORAGE_URI = 'memory://'\n"
-            "# Local only (127.0.0.1, plain http): no HTTPS redirects or HSTS.\n"
-            "TALISMAN_ENABLED = False\n"
+            f"{CONTENT_POLICY}"
             "SUPERSET_LOG_LEVEL = 'warning'\n",
             encoding="utf-8")
         self.config_path.chmod(0o600)
