@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
 .DEFAULT_GOAL := help
-.PHONY: help venv dev-venv check-raw run build docs docs-serve lint test test-fast generate clean pg-up pg-down pg-check pg-build report chromium bench bi bi-down
+.PHONY: help venv dev-venv check-raw run build docs docs-serve lint lint-sql test test-fast generate clean pg-up pg-down pg-check pg-build report chromium bench bi bi-down
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -28,7 +28,7 @@ venv: $(BIN)/.runtime-installed ## Create .venv with the pinned runtime dependen
 dev-venv: $(BIN)/.dev-installed ## Create .venv with runtime + test dependencies
 
 check-raw: venv ## Check the raw CSVs exist and have the exact expected headers
-	@$(BIN)/python scripts/check_raw_files.py $(RAW_DIR)
+	@$(BIN)/python -m scripts.check_raw_files $(RAW_DIR)
 
 run: check-raw ## Set up, load the sample, build + test every model on DuckDB, generate docs
 	$(DBT) seed
@@ -51,8 +51,47 @@ ecommerce.duckdb:
 report: dev-venv ecommerce.duckdb ## Execute the notebook on the marts; charts + HTML into reports/
 	$(BIN)/python scripts/run_notebook.py --report-dir reports
 
-lint: dev-venv ## sqlfluff on models, tests and analyses (fails on any violation)
-	$(BIN)/sqlfluff lint models tests/singular analyses
+LINT_DIR := build/lint
+DBT_SCORE_VENV := build/venv-dbt-score
+DBT_COVERAGE_VENV := build/venv-dbt-coverage
+# dbt for the metadata checks: an empty build (`dbt run --empty`) in its own DuckDB file and target folder.
+LINT_DBT := ECOMMERCE_DUCKDB_PATH=$(LINT_DIR)/catalog.duckdb DBT_TARGET_PATH=$(LINT_DIR)/target \
+	DBT_LOG_PATH=$(LINT_DIR)/logs $(DBT)
+
+# dbt-score and dbt-coverage pin other versions of dbt's libraries than the project: each gets its own venv.
+$(DBT_SCORE_VENV)/.installed: lint/requirements-dbt-score.txt
+	$(PYTHON) -m venv $(DBT_SCORE_VENV)
+	$(DBT_SCORE_VENV)/bin/pip install --quiet --disable-pip-version-check -r $<
+	touch $@
+
+$(DBT_COVERAGE_VENV)/.installed: lint/requirements-dbt-coverage.txt
+	$(PYTHON) -m venv $(DBT_COVERAGE_VENV)
+	$(DBT_COVERAGE_VENV)/bin/pip install --quiet --disable-pip-version-check -r $<
+	touch $@
+
+lint: dev-venv $(DBT_SCORE_VENV)/.installed $(DBT_COVERAGE_VENV)/.installed ## sqlfluff, dbt-score, dbt-coverage and the graph rules; fails on any regression
+	$(MAKE) --no-print-directory lint-sql
+	rm -rf $(LINT_DIR)/target $(LINT_DIR)/catalog.duckdb
+	$(LINT_DBT) seed --quiet
+	$(LINT_DBT) run --empty --quiet
+	$(LINT_DBT) docs generate --quiet
+	$(DBT_SCORE_VENV)/bin/dbt-score lint --manifest $(LINT_DIR)/target/manifest.json --show failing-items
+	$(DBT_SCORE_VENV)/bin/dbt-score lint --manifest $(LINT_DIR)/target/manifest.json --format json \
+		> $(LINT_DIR)/dbt-score.json
+	$(DBT_COVERAGE_VENV)/bin/dbt-coverage compute test --run-artifacts-dir $(LINT_DIR)/target \
+		--cov-report $(LINT_DIR)/coverage-test.json > $(LINT_DIR)/coverage-test.txt
+	@grep "^Total" $(LINT_DIR)/coverage-test.txt
+	$(BIN)/python -m scripts.check_lint_thresholds --dbt-score $(LINT_DIR)/dbt-score.json \
+		--coverage $(LINT_DIR)/coverage-test.json --thresholds lint/thresholds.json
+	$(BIN)/python -m scripts.check_project_graph --manifest $(LINT_DIR)/target/manifest.json \
+		--exceptions lint/evaluator_exceptions.json
+
+# sqlfluff's dbt templater compiles against a DuckDB file it creates afresh, never the one `make run` built:
+# there `is_incremental()` would be true and lint would depend on what a previous build left behind.
+lint-sql: ## sqlfluff on models, tests and analyses (fails on any violation)
+	@mkdir -p $(LINT_DIR)
+	rm -f $(LINT_DIR)/sqlfluff.duckdb $(LINT_DIR)/sqlfluff.duckdb.wal
+	ECOMMERCE_DUCKDB_PATH=$(LINT_DIR)/sqlfluff.duckdb $(BIN)/sqlfluff lint models tests/singular analyses
 
 chromium: ## Install Debian's headless Chromium for the docs-site test (when missing)
 	@scripts/ensure_chromium.sh

@@ -2,7 +2,7 @@
 
 This is the benchmark's competitor, not the test oracle (`tests/integration/reference.py` is): it is
 vectorised, keeps money in integer cents, and applies the same cleaning rules as the dbt staging layer
-(METRICS.md) so both sides do the same work. `tests/integration/test_bench_pandas_pipeline.py` checks it
+(docs/metrics.md) so both sides do the same work. `tests/integration/test_bench_pandas_pipeline.py` checks it
 against the oracle on dirty data.
 
     python -m bench.pandas_pipeline RAW_DIR --out-dir OUT_DIR
@@ -74,7 +74,7 @@ def copy_verdicts(frame: pd.DataFrame, key: str, content: list[str]) -> pd.Serie
 
 
 def first_reason(checks: list[tuple[str, pd.Series]], index: pd.Index) -> pd.Series:
-    """The first failing check's reason per row (checks in METRICS.md order), '' for a clean row."""
+    """The first failing check's reason per row (checks in docs/metrics.md order), '' for a clean row."""
     reasons = pd.Series("", index=index)
     for reason, failed in reversed(checks):
         reasons = reasons.mask(failed.fillna(True).astype(bool), reason)

@@ -1,11 +1,12 @@
 {#
-    The date recency is measured against: var `as_of_date` when set, otherwise the latest clean
-    transaction date, so results are reproducible and never tied to today's clock.
-    `transactions_relation` is the relation (or CTE name) holding `transaction_date`.
+    The as-of date: var `as_of_date` when set (validated, re-emitted as a literal built here), otherwise the
+    latest transaction date in `transactions_relation` (a relation or CTE holding clean transactions with
+    `transaction_date`), so results are reproducible and never tied to today's clock.
 #}
 {% macro as_of_date(transactions_relation) -%}
-    {%- if var('as_of_date', none) -%}
-        cast('{{ var("as_of_date") }}' as date)
+    {%- set as_of = ecommerce.date_var('as_of_date', allow_null=true) -%}
+    {%- if as_of is not none -%}
+        cast('{{ as_of }}' as date)
     {%- else -%}
         (select max(transaction_date) from {{ transactions_relation }})
     {%- endif -%}

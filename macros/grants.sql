@@ -1,24 +1,20 @@
 {#
-    BI tools connect as the read-only role `ECOMMERCE_BI_ROLE` (default `bi_reader`). dbt's `grants` config (dbt_project.yml, marts only)
-    grants SELECT on each mart inside the build transaction; the role also needs USAGE on the marts schema,
-    and on nothing else, so raw and staging stay invisible to it.
+    BI tools connect to PostgreSQL as the read-only role ECOMMERCE_BI_ROLE (default `bi_reader`). It may read the
+    published marts (schema `marts`, granted by the publish step, macros/publish_marts.sql) and nothing else:
+    raw, staging, intermediate and the working schema marts_build stay invisible to it. The name is checked
+    because it is pasted into GRANT statements.
 #}
-{% macro grant_marts_schema_usage() -%}
-    {{ return(adapter.dispatch('grant_marts_schema_usage', 'ecommerce')()) }}
-{%- endmacro %}
-
-{% macro default__grant_marts_schema_usage() -%}
-    select 1 as no_roles_on_this_engine
-{%- endmacro %}
-
-{% macro postgres__grant_marts_schema_usage() -%}
-    create schema if not exists marts;
-    grant usage on schema marts to {{ env_var('ECOMMERCE_BI_ROLE', 'bi_reader') }}
+{% macro bi_role() -%}
+    {%- set role = env_var('ECOMMERCE_BI_ROLE', 'bi_reader') -%}
+    {%- if not modules.re.match('^[a-z_][a-z0-9_]{0,62}$', role) -%}
+        {{ exceptions.raise_compiler_error("ECOMMERCE_BI_ROLE must be a lower-case role name (letters, digits, _); got " ~ role[:60]) }}
+    {%- endif -%}
+    {{ return(role) }}
 {%- endmacro %}
 
 {#
-    The marts' grants config is empty off PostgreSQL, but dbt-spark still asks the engine for the current
-    grants (`show grants on ...`), which a local Spark session cannot parse. Nothing to grant: skip it.
+    dbt-spark still asks the engine for the current grants (`show grants on ...`), which a local Spark session
+    cannot parse. The project grants nothing through dbt's grants config: skip it.
 #}
 {% macro spark__apply_grants(relation, grant_config, should_revoke=True) -%}
     {{ log("grants are not applied on Spark: " ~ relation, info=False) }}

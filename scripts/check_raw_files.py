@@ -1,8 +1,8 @@
-"""Check that the three raw CSV exports exist and carry the exact expected header.
+"""Check the raw CSV exports in a folder before `dbt seed` loads them (`make run` runs this first).
 
-dbt itself reports a missing or mis-shaped seed as a compilation error deep inside a stack of
-messages; this check runs first (``make run``, ``make test``, the loaders) and names the file and
-the problem in one line instead.
+dbt itself reports a missing or mis-shaped seed deep inside a stack of messages, and refuses a whole file
+for one malformed line; this names the file and the problem in one line each. Headers may list the
+columns in any order. (scripts/load_raw.py runs the same checks and quarantines malformed lines instead.)
 """
 from __future__ import annotations
 
@@ -10,46 +10,29 @@ import argparse
 import sys
 from pathlib import Path
 
-EXPECTED_HEADERS: dict[str, list[str]] = {
-    "customers.csv": ["CustomerID", "CustomerName", "Region", "SignupDate"],
-    "products.csv": ["ProductID", "ProductName", "Category", "Price"],
-    "transactions.csv": [
-        "TransactionID", "CustomerID", "ProductID", "TransactionDate", "Quantity", "TotalValue", "Price",
-    ],
-}
+from scripts.raw_files import RawFileError, check_csv_file, malformed_records, raw_columns
+
+EXPECTED_HEADERS: dict[str, list[str]] = {f"{table}.csv": columns for table, columns in raw_columns().items()}
 
 
-class RawFileError(Exception):
-    """A raw file is missing, empty, unreadable or has the wrong header."""
-
-
-def read_header(path: Path) -> list[str]:
-    if not path.is_file():
-        raise RawFileError(f"{path}: file is missing (expected a CSV export with a header row)")
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            first_line = handle.readline()
-    except UnicodeDecodeError:
-        raise RawFileError(f"{path}: file is not UTF-8 text") from None
-    if not first_line.strip():
-        raise RawFileError(f"{path}: file is empty (expected a header row)")
-    return [name.strip() for name in first_line.rstrip("\r\n").split(",")]
-
-
-def check_file(path: Path, expected: list[str]) -> None:
-    header = read_header(path)
-    if header != expected:
+def check_seed_file(path: Path, table: str) -> None:
+    header = check_csv_file(path, table)
+    malformed = malformed_records(path, len(header))
+    if malformed:
+        line, fields = malformed[0]
+        more = f" (and {len(malformed) - 1} more)" if len(malformed) > 1 else ""
         raise RawFileError(
-            f"{path}: wrong header {','.join(header)!r}; expected {','.join(expected)!r}"
-        )
+            f"{path}: line {line} has {fields} fields, expected {len(header)}{more}; `dbt seed` cannot load "
+            "malformed lines: fix them, or load the export with `python -m scripts.load_raw DIR`, which "
+            "quarantines them as malformed_row")
 
 
 def check_raw_dir(raw_dir: Path) -> list[str]:
     """Return one message per problem found in `raw_dir` (empty when all three files are fine)."""
     problems = []
-    for file_name, expected in EXPECTED_HEADERS.items():
+    for table in raw_columns():
         try:
-            check_file(raw_dir / file_name, expected)
+            check_seed_file(raw_dir / f"{table}.csv", table)
         except RawFileError as error:
             problems.append(str(error))
     return problems
@@ -64,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     for problem in problems:
         print(f"error: {problem}", file=sys.stderr)
     if not problems:
-        print(f"ok: raw files in {args.raw_dir} have the expected headers")
+        print(f"ok: raw files in {args.raw_dir} have the expected headers and no malformed lines")
     return 1 if problems else 0
 
 

@@ -2,7 +2,7 @@
 
 Deterministic: the same arguments always give byte-identical files. Transactions are written in chunks,
 so 10 million rows need no more memory than one chunk. With ``--dirty-rate`` every kind of bad row named
-in METRICS.md is injected, and ``defects.csv`` records which raw rows are bad and why (the ground truth
+in docs/metrics.md is injected, and ``defects.csv`` records which raw rows are bad and why (the ground truth
 the tests compare the quarantine models with).
 """
 from __future__ import annotations

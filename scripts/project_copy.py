@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-PROJECT_ITEMS = ("dbt_project.yml", "profiles.yml", "models", "macros", "tests", "analyses", "seeds")
+PROJECT_ITEMS = ("dbt_project.yml", "profiles.yml", "models", "macros", "tests", "analyses", "seeds", "dbt_plugins")
 RAW_FILES = ("customers.csv", "products.csv", "transactions.csv")
 
 

@@ -1,7 +1,8 @@
 """Execute the analysis notebook against the marts; optionally save its charts and an HTML rendering.
 
 `make report` runs this with --report-dir reports: every chart becomes reports/<chart>.png and the executed
-notebook reports/ecommerce_analysis.html. The committed notebook itself stays without outputs.
+notebook reports/ecommerce_analysis.html (git-ignored: only the charts the README shows are committed). The
+committed notebook itself stays without outputs.
 """
 from __future__ import annotations
 

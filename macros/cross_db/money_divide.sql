@@ -12,5 +12,5 @@
 {%- endmacro %}
 
 {% macro duckdb__money_divide(amount, count) -%}
-    (cast((cast({{ amount }} * 100 as hugeint) * 2 + {{ count }}) // (2 * {{ count }}) as decimal(18, 0)) * 0.01)
+    (cast((cast({{ amount }} * 100 as hugeint) * 2 + {{ count }}) // (2 * {{ count }}) as decimal(38, 0)) * 0.01)
 {%- endmacro %}

@@ -5,7 +5,7 @@
     engines render nothing at all.
 #}
 {% macro recursion_limit(levels=none) -%}
-    {{ return(adapter.dispatch('recursion_limit', 'ecommerce')(levels or var('max_recursion_levels'))) }}
+    {{ return(adapter.dispatch('recursion_limit', 'ecommerce')(levels or ecommerce.int_var('max_recursion_levels', 1))) }}
 {%- endmacro %}
 
 {% macro default__recursion_limit(levels) -%}{%- endmacro %}

@@ -17,3 +17,16 @@
 {% macro spark__regex_matches(expression, pattern) -%}
     ({{ expression }} rlike '{{ pattern }}')
 {%- endmacro %}
+
+{# Every match of `pattern` in `expression` replaced by `replacement` (same pattern rules as above). #}
+{% macro regex_replace_all(expression, pattern, replacement) -%}
+    {{ return(adapter.dispatch('regex_replace_all', 'ecommerce')(expression, pattern, replacement)) }}
+{%- endmacro %}
+
+{% macro default__regex_replace_all(expression, pattern, replacement) -%}
+    regexp_replace({{ expression }}, '{{ pattern }}', '{{ replacement }}', 'g')
+{%- endmacro %}
+
+{% macro spark__regex_replace_all(expression, pattern, replacement) -%}
+    regexp_replace({{ expression }}, '{{ pattern }}', '{{ replacement }}')
+{%- endmacro %}

@@ -1,8 +1,8 @@
--- Every calendar month from the first to the last month with a clean transaction, without gaps.
+-- Every calendar month from the first to the last month with a clean transaction up to the as-of date, without gaps.
 with recursive
 
 transactions as (
-    select * from {{ ref('stg_transactions') }}
+    select * from {{ ref('int_transactions_enriched') }}
 ),
 
 bounds as (

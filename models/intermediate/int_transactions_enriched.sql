@@ -1,3 +1,7 @@
+{#
+    The shop as it stood at the end of the as-of date: clean transactions dated on or before it, so every
+    mart built from here (all of them) is a point-in-time view and recency is never negative.
+#}
 with
 
 transactions as (
@@ -10,6 +14,10 @@ products as (
 
 customers as (
     select * from {{ ref('stg_customers') }}
+),
+
+as_of as (
+    select {{ ecommerce.as_of_date('transactions') }} as as_of_date
 ),
 
 final as (
@@ -29,6 +37,8 @@ final as (
         on transactions.product_id = products.product_id
     inner join customers
         on transactions.customer_id = customers.customer_id
+    inner join as_of
+        on transactions.transaction_date <= as_of.as_of_date
 )
 
 select * from final

@@ -1,3 +1,5 @@
+{%- set thresholds = ecommerce.segment_thresholds() %}
+
 with
 
 customers as (
@@ -35,8 +37,8 @@ final as (
         cast(recency_days as {{ dbt.type_int() }}) as recency_days,
         cast(case
             when last_purchase_date is null then 'Never purchased'
-            when recency_days < {{ var('active_days') }} then 'Active'
-            when recency_days <= {{ var('churned_days') }} then 'Dormant'
+            when recency_days < {{ thresholds.active_days }} then 'Active'
+            when recency_days <= {{ thresholds.churned_days }} then 'Dormant'
             else 'Churned'
         end as {{ dbt.type_string() }}) as segment,
         cast(as_of_date as date) as as_of_date

@@ -33,10 +33,10 @@ final as (
     {% if is_incremental() %}
         where
             transaction_date >= (
-                select {{ ecommerce.add_days('max(transaction_date)', -var('incremental_lookback_days')) }}
+                select {{ ecommerce.add_days('max(transaction_date)', -ecommerce.int_var('incremental_lookback_days', 0)) }}
                 from {{ this }}
             )
-            or transaction_id not in (select existing.transaction_id from {{ this }} as existing)
+            or transaction_id not in (select already_loaded.transaction_id from {{ this }} as already_loaded)
     {% endif %}
 )
 

@@ -10,6 +10,7 @@ final as (
         customer_name,
         region,
         signup_date_text,
+        malformed_line,
         quarantine_reason
     from base_customers
     where quarantine_reason is not null

@@ -10,6 +10,7 @@ final as (
         product_name,
         category,
         price_text,
+        malformed_line,
         quarantine_reason
     from base_products
     where quarantine_reason is not null

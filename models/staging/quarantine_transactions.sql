@@ -1,7 +1,7 @@
 with
 
-base_transactions as (
-    select * from {{ ref('base_transactions') }}
+judged_transactions as (
+    select * from {{ ref('judged_transactions') }}
 ),
 
 final as (
@@ -13,8 +13,9 @@ final as (
         quantity_text,
         total_value_text,
         price_text,
+        malformed_line,
         quarantine_reason
-    from base_transactions
+    from judged_transactions
     where quarantine_reason is not null
 )
 

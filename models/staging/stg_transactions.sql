@@ -1,7 +1,7 @@
 with
 
-base_transactions as (
-    select * from {{ ref('base_transactions') }}
+judged_transactions as (
+    select * from {{ ref('judged_transactions') }}
 ),
 
 final as (
@@ -14,7 +14,7 @@ final as (
         quantity,
         unit_price,
         total_value
-    from base_transactions
+    from judged_transactions
     where quarantine_reason is null
 )
 

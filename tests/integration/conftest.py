@@ -7,6 +7,7 @@ import pytest
 
 from scripts.generate_data import generate
 from tests.integration.dbt_project import DbtProject
+from tests.integration.edge_rows import add_edge_rows
 
 # One dirty data set feeds every engine and every mart comparison, so their results are comparable.
 DIRTY_DATA = dict(seed=20241124, customers=150, products=60, transactions=3000, dirty_rate=0.05)
@@ -16,6 +17,7 @@ DIRTY_DATA = dict(seed=20241124, customers=150, products=60, transactions=3000, 
 def dirty_raw_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out_dir = tmp_path_factory.mktemp("dirty_raw")
     generate(out_dir, **DIRTY_DATA)
+    add_edge_rows(out_dir)
     return out_dir
 
 
@@ -29,7 +31,7 @@ def reference_cleaned(dirty_raw_dir: Path):
 
 @pytest.fixture(scope="session")
 def reference_marts(reference_cleaned) -> dict:
-    """Every mart of METRICS.md computed by the oracle from the dirty data set."""
+    """Every mart of docs/metrics.md computed by the oracle from the dirty data set."""
     from tests.integration import reference
 
     return reference.all_marts(reference_cleaned)

@@ -7,7 +7,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scripts.project_copy import copy_project, replace_seeds
+from scripts.project_copy import REPO_ROOT, copy_project, replace_seeds
 
 
 class DbtCommandFailed(AssertionError):
@@ -43,6 +43,17 @@ class DbtProject:
         )
         if check and result.returncode != 0:
             raise DbtCommandFailed(f"dbt {' '.join(args)} failed:\n{result.stdout[-6000:]}\n{result.stderr[-2000:]}")
+        return result
+
+    def load_raw(self, raw_dir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        """`python -m scripts.load_raw raw_dir` into this copy's warehouse (the README's own-files step)."""
+        target = "postgres" if self.env.get("DBT_TARGET") == "postgres" else "duckdb"
+        env = {**os.environ, **self.env}
+        result = subprocess.run(
+            [sys.executable, "-m", "scripts.load_raw", str(raw_dir), "--target", target, *args],
+            cwd=REPO_ROOT, env=env, capture_output=True, text=True)
+        if check and result.returncode != 0:
+            raise DbtCommandFailed(f"load_raw {raw_dir} failed:\n{result.stdout}\n{result.stderr}")
         return result
 
     def query(self, sql: str):

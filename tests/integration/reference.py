@@ -1,4 +1,4 @@
-"""An independent pandas implementation of METRICS.md: the oracle the SQL marts are compared with.
+"""An independent pandas implementation of docs/metrics.md: the oracle the SQL marts are compared with.
 
 Written from the metric contract, not from the SQL: plain Python/pandas, `Decimal` for money, dates as
 `datetime.date`. Slow on purpose-free simplicity; it is meant for test-sized data (thousands of rows).
@@ -17,6 +17,31 @@ INTEGER = re.compile(r"[+-]?[0-9]{1,9}")
 AMOUNT = re.compile(r"[+-]?[0-9]{1,15}(\.[0-9]{1,2})?")
 TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}( [0-9]{2}:[0-9]{2}:[0-9]{2})?")
 CENT = Decimal("0.01")
+# What the cleaning rules call a space: ASCII blanks and line breaks, and the Unicode spaces an export may
+# carry (no-break, the U+2000 family, ideographic, zero-width, byte-order mark).
+SPACES = " \t\n\r\x0b\x0c\x85\xa0\u1680" + "".join(chr(c) for c in range(0x2000, 0x200C)) + "\u2028\u2029\u202f\u205f\u3000\ufeff"
+
+
+@dataclass(frozen=True)
+class Params:
+    """The dbt vars the metrics depend on, with the project's defaults."""
+
+    as_of_date: date | None = None
+    active_days: int = 90
+    churned_days: int = 180
+    pareto_share: Decimal = Decimal("0.80")
+    total_tolerance: Decimal = CENT
+    min_valid_date: date = date(2000, 1, 1)
+    max_valid_date: date = date(2099, 12, 31)
+
+    def dbt_vars(self) -> dict:
+        return {"as_of_date": self.as_of_date.isoformat() if self.as_of_date else None,
+                "active_days": self.active_days, "churned_days": self.churned_days,
+                "pareto_share": float(self.pareto_share), "total_tolerance": float(self.total_tolerance),
+                "min_valid_date": self.min_valid_date.isoformat(), "max_valid_date": self.max_valid_date.isoformat()}
+
+
+DEFAULTS = Params()
 
 
 def cents(value: Decimal) -> Decimal:
@@ -24,12 +49,12 @@ def cents(value: Decimal) -> Decimal:
 
 
 def text(value: str) -> str | None:
-    value = value.strip()
+    value = value.strip(SPACES)
     return value or None
 
 
 def ident(value: str) -> str | None:
-    value = value.strip().upper()
+    value = value.strip(SPACES).upper()
     return value or None
 
 
@@ -88,7 +113,11 @@ class Cleaned:
     quarantine: dict[str, pd.DataFrame]
 
 
-def clean_customers(raw: list[dict[str, str]]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def in_window(day: date | None, params: Params) -> bool:
+    return day is not None and params.min_valid_date <= day <= params.max_valid_date
+
+
+def clean_customers(raw: list[dict[str, str]], params: Params = DEFAULTS) -> tuple[pd.DataFrame, pd.DataFrame]:
     rows = [{"customer_id": ident(r["CustomerID"]), "customer_name": text(r["CustomerName"]),
              "region": text(r["Region"]), "signup_text": text(r["SignupDate"])} for r in raw]
     verdicts = copy_verdicts(rows, "customer_id", ["customer_name", "region", "signup_text"])
@@ -96,7 +125,7 @@ def clean_customers(raw: list[dict[str, str]]) -> tuple[pd.DataFrame, pd.DataFra
     for row, verdict in zip(rows, verdicts):
         signup = parse_timestamp(row["signup_text"]) if row["signup_text"] and len(row["signup_text"]) == 10 else None
         reason = ("missing_id" if row["customer_id"] is None else verdict
-                  or (None if signup else "bad_signup_date"))
+                  or (None if signup and in_window(signup.date(), params) else "bad_signup_date"))
         if reason:
             refused.append({"customer_id": row["customer_id"], "quarantine_reason": reason})
         else:
@@ -122,12 +151,13 @@ def clean_products(raw: list[dict[str, str]]) -> tuple[pd.DataFrame, pd.DataFram
     return pd.DataFrame(clean), pd.DataFrame(refused, columns=["product_id", "quarantine_reason"])
 
 
-def transaction_reason(row: dict, verdict: str | None, customers: set[str], products: set[str]) -> str | None:
+def transaction_reason(row: dict, verdict: str | None, customers: set[str], products: set[str],
+                       params: Params = DEFAULTS) -> str | None:
     if row["transaction_id"] is None or row["customer_id"] is None or row["product_id"] is None:
         return "missing_id"
     if verdict:
         return verdict
-    if row["at"] is None:
+    if row["at"] is None or not in_window(row["at"].date(), params):
         return "bad_timestamp"
     if row["customer_id"] not in customers:
         return "unknown_customer"
@@ -137,13 +167,13 @@ def transaction_reason(row: dict, verdict: str | None, customers: set[str], prod
         return "bad_quantity"
     if row["price"] is None or row["price"] <= 0:
         return "bad_price"
-    if row["total"] is None or abs(row["total"] - row["quantity"] * row["price"]) > CENT:
+    if row["total"] is None or abs(row["total"] - row["quantity"] * row["price"]) > params.total_tolerance:
         return "total_mismatch"
     return None
 
 
-def clean_transactions(raw: list[dict[str, str]], customers: set[str], products: set[str]
-                       ) -> tuple[pd.DataFrame, pd.DataFrame]:
+def clean_transactions(raw: list[dict[str, str]], customers: set[str], products: set[str],
+                       params: Params = DEFAULTS) -> tuple[pd.DataFrame, pd.DataFrame]:
     content = ["customer_id", "product_id", "date_text", "quantity_text", "total_text", "price_text"]
     rows = [{"transaction_id": ident(r["TransactionID"]), "customer_id": ident(r["CustomerID"]),
              "product_id": ident(r["ProductID"]), "date_text": text(r["TransactionDate"]),
@@ -154,7 +184,7 @@ def clean_transactions(raw: list[dict[str, str]], customers: set[str], products:
                    price=parse_amount(row["price_text"]), total=parse_amount(row["total_text"]))
     clean, refused = [], []
     for row, verdict in zip(rows, copy_verdicts(rows, "transaction_id", content)):
-        reason = transaction_reason(row, verdict, customers, products)
+        reason = transaction_reason(row, verdict, customers, products, params)
         if reason:
             refused.append({"transaction_id": row["transaction_id"], "quarantine_reason": reason})
         else:
@@ -165,11 +195,11 @@ def clean_transactions(raw: list[dict[str, str]], customers: set[str], products:
     return pd.DataFrame(clean), pd.DataFrame(refused, columns=["transaction_id", "quarantine_reason"])
 
 
-def clean_raw(raw_dir: Path) -> Cleaned:
-    customers, quarantined_customers = clean_customers(read_raw(raw_dir / "customers.csv"))
+def clean_raw(raw_dir: Path, params: Params = DEFAULTS) -> Cleaned:
+    customers, quarantined_customers = clean_customers(read_raw(raw_dir / "customers.csv"), params)
     products, quarantined_products = clean_products(read_raw(raw_dir / "products.csv"))
     transactions, quarantined_transactions = clean_transactions(
-        read_raw(raw_dir / "transactions.csv"), set(customers.customer_id), set(products.product_id))
+        read_raw(raw_dir / "transactions.csv"), set(customers.customer_id), set(products.product_id), params)
     return Cleaned(customers, products, transactions, {
         "customers": quarantined_customers, "products": quarantined_products,
         "transactions": quarantined_transactions})
@@ -199,10 +229,15 @@ def growth_pct(current: Decimal, previous: Decimal | None) -> Decimal | None:
     return cents((current - previous) * 100 / previous)
 
 
-def fct_transactions(cleaned: Cleaned) -> pd.DataFrame:
+def as_of_date(cleaned: Cleaned, params: Params = DEFAULTS) -> date:
+    """The point in time every mart shows: the var, else the latest clean transaction date."""
+    return params.as_of_date or cleaned.transactions.transaction_date.max()
+
+
+def fct_transactions(cleaned: Cleaned, params: Params = DEFAULTS) -> pd.DataFrame:
     category = dict(zip(cleaned.products.product_id, cleaned.products.category))
     region = dict(zip(cleaned.customers.customer_id, cleaned.customers.region))
-    fact = cleaned.transactions.copy()
+    fact = cleaned.transactions[cleaned.transactions.transaction_date <= as_of_date(cleaned, params)].copy()
     fact["category"] = fact.product_id.map(lambda p: category[p] or "Uncategorised")
     fact["region"] = fact.customer_id.map(lambda c: region[c] or "Unknown")
     return fact
@@ -345,10 +380,11 @@ def dim_customers(customers: pd.DataFrame, clv: pd.DataFrame, segments: pd.DataF
     return frame
 
 
-def all_marts(cleaned: Cleaned) -> dict[str, pd.DataFrame]:
-    fact = fct_transactions(cleaned)
-    clv = customer_lifetime_value(fact)
-    segments = customer_segments(cleaned.customers, fact)
+def all_marts(cleaned: Cleaned, params: Params = DEFAULTS) -> dict[str, pd.DataFrame]:
+    fact = fct_transactions(cleaned, params)
+    clv = customer_lifetime_value(fact, params.pareto_share)
+    segments = customer_segments(cleaned.customers, fact, as_of_date(cleaned, params), params.active_days,
+                                 params.churned_days)
     favorite = customer_favorite_category(fact)
     return {
         "fct_transactions": fact,

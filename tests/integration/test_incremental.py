@@ -1,10 +1,9 @@
-"""An incremental run after new, late, duplicate and conflicting raw rows equals a full refresh, mart by mart."""
+"""An incremental run after a new batch file (new, late, cross-batch duplicate and conflicting rows, and a
+customer that arrives after its transactions) equals a full refresh, mart by mart."""
 from __future__ import annotations
 
 import csv
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,13 +14,14 @@ from tests.integration.conftest import postgres_project
 from tests.integration.dbt_project import DbtProject
 from tests.integration.mart_specs import MARTS
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 BASE = dict(seed=77, customers=100, products=40, transactions=1500)
 
 
 def append_batch(raw_dir: Path, scratch: Path) -> dict[str, str]:
-    """Append 100 new rows (dates all over the year: most are late), one exact duplicate of a clean row and
-    one row that makes an existing clean id conflicting. Returns the ids the test checks."""
+    """Write a second batch file: 100 new rows (dates all over the year: most are late), one exact duplicate
+    of a clean row of the first batch and one row that makes an existing clean id conflicting; plus a
+    customer batch whose new customer already bought in the first batch (quarantined there as
+    unknown_customer until it arrives). Returns the ids the test checks."""
     generate(scratch, append_from=2000, **{**BASE, "transactions": 2100})
     with (raw_dir / "transactions.csv").open(encoding="utf-8", newline="") as handle:
         existing = list(csv.DictReader(handle))
@@ -31,22 +31,20 @@ def append_batch(raw_dir: Path, scratch: Path) -> dict[str, str]:
                 "TotalValue": f"{int(changed_quantity) * float(conflicting['Price']):.2f}"}
     with (scratch / "transactions.csv").open(encoding="utf-8", newline="") as handle:
         batch = list(csv.DictReader(handle))
+    late_customer = {**existing[30], "TransactionID": "TLATE1", "CustomerID": "CLATE1"}
     with (raw_dir / "transactions.csv").open("a", encoding="utf-8", newline="") as handle:
+        csv.DictWriter(handle, fieldnames=list(existing[0]), lineterminator="\n").writerow(late_customer)
+    with (raw_dir / "transactions_batch2.csv").open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(existing[0]), lineterminator="\n")
+        writer.writeheader()
         writer.writerows([*batch, duplicate, conflict])
-    return {"conflicting_id": conflicting["TransactionID"], "new_id": batch[0]["TransactionID"]}
+    (raw_dir / "customers_batch2.csv").write_text(
+        "CustomerID,CustomerName,Region,SignupDate\nCLATE1,Late Comer,Asia,2024-01-01\n", encoding="utf-8")
+    return {"conflicting_id": conflicting["TransactionID"], "new_id": batch[0]["TransactionID"],
+            "late_customer_sale": "TLATE1"}
 
 
-def files_vars(raw_dir: Path) -> list[str]:
-    return ["--vars", json.dumps({"raw_source": "files", "raw_dir": str(raw_dir)})]
-
-
-def load_if_postgres(project: DbtProject, raw_dir: Path) -> None:
-    if project.env.get("DBT_TARGET") != "postgres":
-        return
-    result = subprocess.run([sys.executable, "-m", "scripts.load_raw", str(raw_dir)], cwd=REPO_ROOT,
-                            env={"PATH": "/usr/bin:/bin", **project.env}, capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
+FILES_VARS = ["--vars", json.dumps({"raw_source": "files"})]
 
 
 @pytest.fixture(params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -63,20 +61,31 @@ def test_incremental_run_equals_full_refresh(engine_project, tmp_path: Path) -> 
     raw_dir = tmp_path / "raw"
     generate(raw_dir, dirty_rate=0.02, **BASE)
     incremental = engine_project("incremental", raw_dir)
-    load_if_postgres(incremental, raw_dir)
-    incremental.dbt("build", "--exclude", "resource_type:seed", *files_vars(raw_dir))
-
+    # the first batch, with one sale of a customer who is only exported with the second batch
     ids = append_batch(raw_dir, tmp_path / "batch")
-    load_if_postgres(incremental, raw_dir)
-    run = incremental.dbt("build", "--exclude", "resource_type:seed", *files_vars(raw_dir))
+    second_batch = [raw_dir / "transactions_batch2.csv", raw_dir / "customers_batch2.csv"]
+    for path in second_batch:
+        path.rename(tmp_path / path.name)
+    incremental.load_raw(raw_dir)
+    incremental.dbt("build", *FILES_VARS)
+    early = incremental.query("select quarantine_reason from staging.quarantine_transactions "
+                              f"where transaction_id = '{ids['late_customer_sale']}'")
+    assert list(early.quarantine_reason) == ["unknown_customer"]
+
+    for path in second_batch:
+        (tmp_path / path.name).rename(path)
+    loaded = incremental.load_raw(raw_dir)
+    assert "transactions: +102" in loaded.stdout  # only the new batch was read
+    run = incremental.dbt("build", *FILES_VARS)
     assert "incremental model marts.fct_transactions" in run.stdout
 
     full = engine_project("full", raw_dir)
-    load_if_postgres(full, raw_dir)
-    full.dbt("build", "--exclude", "resource_type:seed", "--full-refresh", *files_vars(raw_dir))
+    full.load_raw(raw_dir)
+    full.dbt("build", "--full-refresh", *FILES_VARS)
 
     fact_ids = set(incremental.query("select transaction_id from marts.fct_transactions").transaction_id)
     assert ids["new_id"] in fact_ids
+    assert ids["late_customer_sale"] in fact_ids  # judged again once its customer arrived
     assert ids["conflicting_id"] not in fact_ids  # the stale clean copy was removed
     for spec in MARTS:
         assert_frames_match(incremental.query(f"select * from {spec.schema}.{spec.name}"),

@@ -1,4 +1,4 @@
-"""Every mart equals an independent pandas implementation of METRICS.md, row by row, on dirty generated data."""
+"""Every mart equals an independent pandas implementation of docs/metrics.md, row by row, on dirty generated data."""
 from __future__ import annotations
 
 import pytest

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
-from scripts.run_notebook import NOTEBOOK, execute_notebook
+from scripts.run_notebook import NOTEBOOK, PROJECT_ROOT, execute_notebook, main
 from tests.integration.dbt_project import DbtProject
 
 
@@ -34,3 +35,17 @@ def test_notebook_executes_on_fresh_marts_and_saves_every_chart(duckdb_build: Db
     assert sorted(path.name for path in tmp_path.glob("*.png")) == sorted(
         ["daily_revenue.png", "mom_growth.png", "pareto_curve.png", "customer_segments.png",
          "category_quarterly.png", "cohort_retention.png", "revenue_by_region.png"])
+
+
+def test_make_report_writes_only_committed_charts_or_ignored_files(duckdb_build: DbtProject, tmp_path: Path) -> None:
+    """A clean clone stays clean after `make report`: each file it writes to reports/ is tracked or git-ignored."""
+    assert main(["--report-dir", str(tmp_path), "--duckdb-path", str(duckdb_build.duckdb_path)]) == 0
+    written = sorted(path.name for path in tmp_path.iterdir())
+    assert "ecommerce_analysis.html" in written
+    tracked = set(subprocess.run(["git", "ls-files", "reports"], cwd=PROJECT_ROOT, capture_output=True,
+                                 text=True, check=True).stdout.split())
+    untracked = [f"reports/{name}" for name in written if f"reports/{name}" not in tracked]
+    ignored = subprocess.run(["git", "check-ignore", "--no-index", *untracked], cwd=PROJECT_ROOT,
+                             capture_output=True, text=True).stdout.split()
+    assert sorted(set(untracked) - set(ignored)) == [], "make report writes files that git would show as new"
+    assert "reports/ecommerce_analysis.html" not in tracked, "the generated HTML report is committed"

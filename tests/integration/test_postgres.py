@@ -29,12 +29,12 @@ def test_postgres_table_equals_duckdb_table(duckdb_build: DbtProject, postgres_b
 def test_layers_live_in_separate_schemas(postgres_build: DbtProject) -> None:
     tables = postgres_build.query(
         "select table_schema, table_name from information_schema.tables "
-        "where table_schema in ('raw', 'staging', 'intermediate', 'marts')")
+        "where table_schema in ('raw_sample', 'staging', 'intermediate', 'marts_build', 'marts')")
     by_schema = tables.groupby("table_schema").table_name.agg(set).to_dict()
-    assert {"customers", "products", "transactions"} <= by_schema["raw"]
+    assert {"customers", "products", "transactions"} <= by_schema["raw_sample"]
     assert {"stg_transactions", "quarantine_transactions"} <= by_schema["staging"]
     assert "int_transactions_enriched" in by_schema["intermediate"]
-    assert {spec.name for spec in MARTS} == by_schema["marts"]
+    assert {spec.name for spec in MARTS} == by_schema["marts"] == by_schema["marts_build"]
 
 
 def bi_connection(build: DbtProject):
@@ -52,7 +52,8 @@ def test_bi_reader_can_read_every_mart(postgres_build: DbtProject, spec: TableSp
 
 
 @pytest.mark.parametrize("statement", [
-    "select count(*) from raw.transactions",
+    "select count(*) from raw_sample.transactions",
+    "select count(*) from marts_build.fct_transactions",
     "select count(*) from staging.stg_transactions",
     "select count(*) from staging.quarantine_transactions",
     "select count(*) from intermediate.int_transactions_enriched",

@@ -3,7 +3,7 @@
 with
 
 raw_customers as (
-    select count(*) as row_count from {{ ecommerce.raw_relation('customers') }}
+    select count(*) as row_count from {{ source('raw', 'customers') }}
 ),
 
 clean_customers as (
@@ -15,7 +15,7 @@ quarantined_customers as (
 ),
 
 raw_products as (
-    select count(*) as row_count from {{ ecommerce.raw_relation('products') }}
+    select count(*) as row_count from {{ source('raw', 'products') }}
 ),
 
 clean_products as (
@@ -27,7 +27,7 @@ quarantined_products as (
 ),
 
 raw_transactions as (
-    select count(*) as row_count from {{ ecommerce.raw_relation('transactions') }}
+    select count(*) as row_count from {{ source('raw', 'transactions') }}
 ),
 
 clean_transactions as (

@@ -1,6 +1,6 @@
 {#
     Every raw product row, normalised and typed, with the reason it cannot be used (NULL when clean).
-    Reasons, first match wins: missing_id, duplicate, conflicting_id, bad_price.
+    Reasons, first match wins: malformed_row, missing_id, duplicate, conflicting_id, bad_price.
 #}
 with
 
@@ -9,8 +9,9 @@ raw_products as (
         productid,
         productname,
         category,
-        price
-    from {{ ecommerce.raw_relation('products') }}
+        price,
+        {{ ecommerce.raw_malformed_line() }} as malformed_line
+    from {{ ecommerce.raw_table('products') }}
 ),
 
 normalised as (
@@ -18,7 +19,8 @@ normalised as (
         {{ ecommerce.clean_id('productid') }} as product_id,
         {{ ecommerce.clean_text('productname') }} as product_name,
         {{ ecommerce.clean_text('category') }} as category,
-        {{ ecommerce.clean_text('price') }} as price_text
+        {{ ecommerce.clean_text('price') }} as price_text,
+        malformed_line
     from raw_products
 ),
 
@@ -30,6 +32,7 @@ typed as (
         product_name,
         category,
         price_text,
+        malformed_line,
         {{ ecommerce.safe_money('price_text') }} as price,
         copy_number,
         content_variants
@@ -43,7 +46,9 @@ final as (
         category,
         price_text,
         price,
+        malformed_line,
         case
+            when malformed_line is not null then 'malformed_row'
             when product_id is null then 'missing_id'
             when copy_number > 1 and content_variants = 1 then 'duplicate'
             when content_variants > 1 then 'conflicting_id'
