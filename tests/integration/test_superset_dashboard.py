@@ -26,30 +26,14 @@ SCREENSHOT = Path(__file__).resolve().parents[2] / "reports" / "superset_dashboa
 SPEC = load_spec()
 
 
-def publish_serving_file(warehouse: Path, serving: Path) -> Path:
-    """Copy every table of schema `marts` into a fresh DuckDB file, as the serving contract describes.
-
-    Stand-in for the project's publish step (`python -m scripts.publish_marts`): swap this for it.
-    """
-    import duckdb
-
-    with duckdb.connect() as connection:
-        connection.execute(f"attach '{warehouse}' as warehouse (read_only)")
-        connection.execute(f"attach '{serving}' as serving")
-        connection.execute("create schema serving.marts")
-        tables = connection.execute("select table_name from information_schema.tables "
-                                    "where table_catalog = 'warehouse' and table_schema = 'marts'").fetchall()
-        for (table,) in tables:
-            connection.execute(f"create table serving.marts.{table} as select * from warehouse.marts.{table}")
-    return serving
-
-
 @pytest.fixture(scope="module")
 def superset(duckdb_build: DbtProject, tmp_path_factory: pytest.TempPathFactory):
-    """Superset started on a free port with the dashboard loaded on the dirty data set's marts; stopped after."""
-    state = tmp_path_factory.mktemp("superset")
-    serving = publish_serving_file(duckdb_build.duckdb_path, state / "marts.duckdb")
-    server = Superset(state=state / "state")
+    """Superset started on a free port with the dashboard loaded on the dirty data set's marts; stopped after.
+
+    The marts are read from the serving file that the build published (serving/marts.duckdb of the copy).
+    """
+    serving = duckdb_build.root / "serving" / "marts.duckdb"
+    server = Superset(state=tmp_path_factory.mktemp("superset"))
     began = time.monotonic()
     installed = server.ensure_venv()
     venv_s = time.monotonic() - began
