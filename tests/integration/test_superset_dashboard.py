@@ -61,6 +61,7 @@ def dashboard(superset: Running, api: SupersetApi):
     """
     if not CHROMIUM.exists():
         pytest.fail("Debian's chromium is missing: `make test` installs it (scripts/ensure_chromium.sh)")
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
     names = {chart["id"]: chart["slice_name"] for chart in api.list("chart")}
@@ -76,8 +77,15 @@ def dashboard(superset: Running, api: SupersetApi):
         page.wait_for_selector("[data-test=username-input]:visible", timeout=60_000)
         page.locator("[data-test=username-input]").fill(superset.username)
         page.locator("[data-test=password-input]").fill(superset.password)
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_url("**/superset/welcome/**", timeout=60_000)
+        for _ in range(3):  # on a busy machine the first click can land before the form is wired up
+            page.get_by_role("button", name="Sign in").click()
+            try:
+                page.wait_for_url(lambda url: "/login" not in url, wait_until="commit", timeout=30_000)
+                break
+            except PlaywrightTimeout:
+                continue
+        else:
+            pytest.fail(f"logging in through the form failed: {page.inner_text('body')[:300]!r}")
 
         received: dict[str, dict] = {}
         statuses: dict[str, int] = {}
