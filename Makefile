@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
 .DEFAULT_GOAL := help
-.PHONY: help venv dev-venv check-raw run build docs docs-serve lint lint-sql test test-fast generate clean pg-up pg-down pg-check pg-build report chromium bench bi bi-down
+.PHONY: help venv dev-venv check-raw run build docs docs-serve lint lint-sql test test-fast generate clean pg-up pg-down pg-check pg-build report chromium bench mutation bi bi-down
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -88,9 +88,11 @@ lint: dev-venv $(DBT_SCORE_VENV)/.installed $(DBT_COVERAGE_VENV)/.installed ## s
 
 # sqlfluff's dbt templater compiles against a DuckDB file it creates afresh, never the one `make run` built:
 # there `is_incremental()` would be true and lint would depend on what a previous build left behind.
+# The sample is seeded first, because staging checks its raw tables while it compiles.
 lint-sql: ## sqlfluff on models, tests and analyses (fails on any violation)
 	@mkdir -p $(LINT_DIR)
 	rm -f $(LINT_DIR)/sqlfluff.duckdb $(LINT_DIR)/sqlfluff.duckdb.wal
+	ECOMMERCE_DUCKDB_PATH=$(LINT_DIR)/sqlfluff.duckdb $(DBT) seed --quiet --target-path $(LINT_DIR)/sqlfluff-target
 	ECOMMERCE_DUCKDB_PATH=$(LINT_DIR)/sqlfluff.duckdb $(BIN)/sqlfluff lint models tests/singular analyses
 
 chromium: ## Install Debian's headless Chromium for the docs-site test (when missing)
@@ -104,6 +106,9 @@ test-fast: dev-venv chromium lint ## Every test except the slow Spark build and 
 
 bench: dev-venv ## Benchmark 100k/1M/10M transactions (about an hour); writes bench/results.md
 	$(BIN)/python -m bench.run_bench
+
+mutation: dev-venv ## Inject each bug of mutation/catalogue.yml, run the fast checks; writes mutation/results.md
+	$(BIN)/python -m mutation.run
 
 generate: venv ## Regenerate the committed seed sample (deterministic)
 	$(BIN)/python scripts/generate_data.py --out seeds --seed 42 --customers 200 --products 100 \

@@ -4,13 +4,14 @@
     killed build leaves the previously published marts untouched.
       DuckDB      the marts are copied into a new file (marts only, in a storage format DuckDB 1.x clients
                   can open), which is then renamed over the serving file (ECOMMERCE_SERVING_PATH, default
-                  serving/marts.duckdb): readers holding the old file keep their snapshot, never block a build.
+                  serving/ecommerce_marts.duckdb): readers holding the old file keep their snapshot, never block a build.
       PostgreSQL  dbt builds the marts in schema marts_build; one transaction copies them into a fresh schema
                   and swaps it in as `marts`, readable by the BI role and nothing else. Readers see the old
                   marts or the new ones, never a mix.
 #}
+{# Not `marts.duckdb`: DuckDB names a database after its file, and a catalog `marts` would make `marts.x` ambiguous. #}
 {% macro serving_path() -%}
-    {{ return(env_var('ECOMMERCE_SERVING_PATH', 'serving/marts.duckdb')) }}
+    {{ return(env_var('ECOMMERCE_SERVING_PATH', 'serving/ecommerce_marts.duckdb')) }}
 {%- endmacro %}
 
 {# The oldest storage format that holds every mart type (DECIMAL(38,2), DATE, TIMESTAMP, DOUBLE, BOOLEAN). #}

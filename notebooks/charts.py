@@ -112,6 +112,68 @@ def revenue_by_region(customers: pd.DataFrame) -> tuple[Figure, str]:
     return figure, takeaway
 
 
+RFM_SEGMENTS = ["Champions", "Loyal", "Promising", "New", "Needs attention", "At risk", "Hibernating"]
+
+
+def rfm_segments(rfm: pd.DataFrame) -> tuple[Figure, str]:
+    """Buyers and revenue share per RFM segment (customer_rfm)."""
+    monetary = rfm.monetary.astype(float)
+    counts = rfm.rfm_segment.value_counts().reindex(RFM_SEGMENTS, fill_value=0)
+    revenue_share = monetary.groupby(rfm.rfm_segment).sum().reindex(RFM_SEGMENTS, fill_value=0) / monetary.sum()
+    figure, axis = plt.subplots(figsize=(10, 4))
+    bars = axis.bar(counts.index, counts.values, color="#264653")
+    for bar, share in zip(bars, revenue_share.values):
+        axis.annotate(f"{share:.0%} of revenue", (bar.get_x() + bar.get_width() / 2, bar.get_height()),
+                      ha="center", va="bottom", fontsize=8)
+    axis.set(title="Buying customers per RFM segment", xlabel="RFM segment", ylabel="customers (count)")
+    takeaway = (f"Champions are {counts['Champions'] / counts.sum():.0%} of {counts.sum()} buyers "
+                f"({counts['Champions']}) and bring {revenue_share['Champions']:.0%} of revenue; "
+                f"{counts['At risk']} customers are At risk.")
+    return figure, takeaway
+
+
+def new_vs_returning(activity: pd.DataFrame) -> tuple[Figure, str]:
+    """Each month's revenue from new and from returning customers, stacked (customer_activity_monthly)."""
+    activity = activity.sort_values("revenue_month")
+    labels = [f"{pd.Timestamp(m):%Y-%m}" for m in activity.revenue_month]
+    new, returning = activity.new_customer_revenue.astype(float), activity.returning_customer_revenue.astype(float)
+    figure, axis = plt.subplots(figsize=(11, 4))
+    axis.bar(labels, new.values, color="#e9c46a", label="new customers")
+    axis.bar(labels, returning.values, bottom=new.values, color="#264653", label="returning customers")
+    axis.set(title="Revenue from new vs returning customers per month", xlabel="month",
+             ylabel="revenue (currency units)")
+    axis.tick_params(axis="x", rotation=45)
+    axis.legend()
+    last_total = new.iloc[-1] + returning.iloc[-1]
+    last_share = returning.iloc[-1] / last_total if last_total else 0.0
+    takeaway = (f"Returning customers brought {last_share:.0%} of revenue in {labels[-1]} and "
+                f"{returning.sum() / (new.sum() + returning.sum()):.0%} over all {len(labels)} months.")
+    return figure, takeaway
+
+
+def cohort_value_curves(cohort_revenue: pd.DataFrame, horizon: int = 3) -> tuple[Figure, str]:
+    """Cumulative revenue per customer of each cohort over the months since its first purchase."""
+    frame = cohort_revenue.assign(cohort=pd.to_datetime(cohort_revenue.cohort_month).dt.strftime("%Y-%m"),
+                                  value=cohort_revenue.cumulative_revenue_per_customer.astype(float))
+    figure, axis = plt.subplots(figsize=(10, 5))
+    curves = list(frame.sort_values("months_since_first_purchase").groupby("cohort"))
+    colours = plt.get_cmap("viridis")(np.linspace(0, 0.9, len(curves)))  # one distinct colour per cohort
+    for (cohort, curve), colour in zip(curves, colours):
+        axis.plot(curve.months_since_first_purchase, curve.value, marker="o", markersize=3, linewidth=1.2,
+                  color=colour, label=cohort)
+    axis.set(title="Cumulative revenue per customer by cohort", xlabel="months since first purchase",
+             ylabel="cumulative revenue per customer")
+    axis.legend(title="cohort", fontsize=7, ncol=2)
+    horizon = min(horizon, int(frame.months_since_first_purchase.max()))
+    at_horizon = frame[frame.months_since_first_purchase == horizon]
+    # Weighted by cohort size: all cohorts' cumulative revenue over all their customers.
+    value = at_horizon.cumulative_revenue.astype(float).sum() / at_horizon.cohort_size.sum()
+    best = at_horizon.loc[at_horizon.value.idxmax()]
+    takeaway = (f"{horizon} months after the first purchase a customer is worth {money(value)} on average over "
+                f"{len(at_horizon)} cohorts; the best cohort, {best.cohort}, reached {money(best.value)}.")
+    return figure, takeaway
+
+
 def save(figure: Figure, name: str, directory: str | Path | None) -> Path | None:
     """Write the chart as `<directory>/<name>.png` when a report directory is given."""
     if not directory:

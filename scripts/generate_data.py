@@ -54,6 +54,9 @@ BAD_TIMESTAMPS = ["2024-13-45 10:00:00", "not a date", "2024-02-30 08:00:00", "2
 BAD_QUANTITIES = ["0", "-2", "1.5", "abc", ""]
 BAD_PRICES = ["0.00", "-5.00", "", "abc"]
 BAD_SIGNUP_DATES = ["2023-02-29", "yesterday", ""]
+# The first row of each of these kinds is dated after every good transaction: refused for another reason
+# than its date, it must not move the default as-of date (the latest *clean* transaction date).
+LATE_DEFECTS = ("unknown_customer", "total_mismatch")
 
 
 @dataclass(frozen=True)
@@ -296,6 +299,9 @@ def dirty_transaction_rows(donors: pd.DataFrame, config: GeneratorConfig, good_r
                 "bad_price": {"Price": BAD_PRICES[variant % len(BAD_PRICES)]},
                 "total_mismatch": {"TotalValue": money(np.array([round(float(donor["TotalValue"]) * 100) + 100]))[0]},
             }[kind]
+            if kind in LATE_DEFECTS and variant == 0:
+                late_day = config.end_date + timedelta(days=10 + LATE_DEFECTS.index(kind))
+                spoiled["TransactionDate"] = f"{late_day.isoformat()} 12:00:00"
             rows.append({**donor, "TransactionID": fresh_id, **spoiled})
             log.add("transactions", fresh_id, row_number, kind)
     return pd.DataFrame(rows, columns=TRANSACTION_HEADER)

@@ -10,6 +10,8 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PROJECT_ITEMS = ("dbt_project.yml", "profiles.yml", "models", "macros", "tests", "analyses", "seeds", "dbt_plugins")
 RAW_FILES = ("customers.csv", "products.csv", "transactions.csv")
+# What the Python test suite needs besides the dbt project, so pytest can run inside a copy.
+PYTHON_ITEMS = ("pytest.ini", "scripts", "tests")
 
 
 def copy_project(destination: Path, seeds_from: Path | None = None) -> Path:
@@ -29,3 +31,16 @@ def copy_project(destination: Path, seeds_from: Path | None = None) -> Path:
 def replace_seeds(destination: Path, raw_dir: Path) -> None:
     for name in RAW_FILES:
         shutil.copy2(raw_dir / name, destination / "seeds" / name)
+
+
+def copy_checkout(destination: Path) -> Path:
+    """The project plus its Python tests and scripts: pytest run inside `destination` tests that copy."""
+    copy_project(destination)
+    for item in PYTHON_ITEMS:
+        source = REPO_ROOT / item
+        if source.is_dir():
+            shutil.copytree(source, destination / item, ignore=shutil.ignore_patterns("__pycache__"),
+                            dirs_exist_ok=True)
+        else:
+            shutil.copy2(source, destination / item)
+    return destination

@@ -114,6 +114,7 @@
     {{ return({
         'raw_dir': "load files with `python -m scripts.load_raw DIR` and build with --vars '{raw_source: files}'",
         'raw_format': "scripts.load_raw reads .csv and .parquet batches by their extension",
+        'incremental_lookback_days': "fct_transactions now merges every new or changed row, however old",
     }) }}
 {%- endmacro %}
 
@@ -129,7 +130,6 @@
     {%- do ecommerce.segment_thresholds() -%}
     {%- do ecommerce.number_var('pareto_share', 0, 1, exclusive=true) -%}
     {%- do ecommerce.number_var('total_tolerance', 0) -%}
-    {%- do ecommerce.int_var('incremental_lookback_days', 0) -%}
     {%- do ecommerce.int_var('max_recursion_levels', 1) -%}
     {#- a hook must render to SQL; this one only checks -#}
     select 1 as vars_are_valid

@@ -1,3 +1,5 @@
+{%- set pareto_share = ecommerce.number_var('pareto_share', 0, 1, exclusive=true) %}
+
 with
 
 purchases as (
@@ -47,7 +49,7 @@ final as (
         cast(cumulative_revenue as {{ ecommerce.type_double() }})
         / cast(all_revenue as {{ ecommerce.type_double() }}) as cumulative_revenue_share,
         -- Exact decimals decide the Pareto cut: the customers ranked before this one hold < 80 %.
-        (cumulative_revenue - total_revenue) < {{ ecommerce.number_var('pareto_share', 0, 1, exclusive=true) }} * all_revenue as is_top_80pct
+        (cumulative_revenue - total_revenue) < {{ pareto_share }} * all_revenue as is_top_80pct
     from running_totals
 )
 

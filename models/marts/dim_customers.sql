@@ -16,6 +16,10 @@ favorite_category as (
     select * from {{ ref('customer_favorite_category') }}
 ),
 
+customer_rfm as (
+    select * from {{ ref('int_customer_rfm') }}
+),
+
 final as (
     select
         cast(customers.customer_id as {{ dbt.type_string() }}) as customer_id,
@@ -37,7 +41,12 @@ final as (
         favorite_category.favorite_category,
         favorite_category.category_revenue as favorite_category_revenue,
         favorite_category.category_transactions as favorite_category_transactions,
-        favorite_category.share_of_customer_revenue as favorite_category_share
+        favorite_category.share_of_customer_revenue as favorite_category_share,
+        cast(customer_rfm.r_score as {{ dbt.type_int() }}) as r_score,
+        cast(customer_rfm.f_score as {{ dbt.type_int() }}) as f_score,
+        cast(customer_rfm.m_score as {{ dbt.type_int() }}) as m_score,
+        cast(customer_rfm.rfm_cell as {{ dbt.type_string() }}) as rfm_cell,
+        cast(coalesce(customer_rfm.rfm_segment, 'Never purchased') as {{ dbt.type_string() }}) as rfm_segment
     from customers
     left join lifetime_value
         on customers.customer_id = lifetime_value.customer_id
@@ -45,6 +54,8 @@ final as (
         on customers.customer_id = segments.customer_id
     left join favorite_category
         on customers.customer_id = favorite_category.customer_id
+    left join customer_rfm
+        on customers.customer_id = customer_rfm.customer_id
 )
 
 select * from final

@@ -1,7 +1,8 @@
 {#
-    Incremental on DuckDB and PostgreSQL: each run re-merges the transactions of the last
-    `incremental_lookback_days` days (late rows) plus any transaction the table does not hold yet, and
-    removes rows that are no longer clean (e.g. an id that became conflicting). Spark builds it as a table.
+    Incremental on DuckDB and PostgreSQL: each run merges only the transactions that are new or whose
+    content changed (late rows, a corrected customer's region, a replaced export), and removes rows that are
+    no longer clean or no longer dated on or before the as-of date. The result always equals a full refresh,
+    whatever changed in the raw data. Spark builds it as a table.
 #}
 {{ config(
     materialized=('table' if target.type == 'spark' else 'incremental'),
@@ -17,7 +18,7 @@ transactions as (
     select * from {{ ref('int_transactions_enriched') }}
 ),
 
-final as (
+typed as (
     select
         cast(transaction_id as {{ dbt.type_string() }}) as transaction_id,
         cast(customer_id as {{ dbt.type_string() }}) as customer_id,
@@ -30,14 +31,29 @@ final as (
         cast(unit_price as {{ ecommerce.type_money() }}) as unit_price,
         cast(revenue as {{ ecommerce.type_money() }}) as revenue
     from transactions
-    {% if is_incremental() %}
-        where
-            transaction_date >= (
-                select {{ ecommerce.add_days('max(transaction_date)', -ecommerce.int_var('incremental_lookback_days', 0)) }}
-                from {{ this }}
-            )
-            or transaction_id not in (select already_loaded.transaction_id from {{ this }} as already_loaded)
-    {% endif %}
+),
+
+{% if is_incremental() %}
+new_or_changed as (
+    select * from typed
+    except
+    select
+        transaction_id,
+        customer_id,
+        product_id,
+        category,
+        region,
+        transaction_at,
+        transaction_date,
+        quantity,
+        unit_price,
+        revenue
+    from {{ this }}
+),
+{% endif %}
+
+final as (
+    select * from {{ 'new_or_changed' if is_incremental() else 'typed' }}
 )
 
 select * from final

@@ -65,6 +65,26 @@ days_filled as (
         on calendar.revenue_date = sales_per_day.transaction_date
 ),
 
+-- The 7-day mean is an exact sum divided by the days in the window (7, fewer for the first six days) and
+-- rounded half up to the cent by money_divide: round(avg()) went through a double on DuckDB and rounded
+-- a mean of x.xx5 down.
+with_windows as (
+    select
+        revenue_date,
+        revenue,
+        transactions,
+        units,
+        customers,
+        sum(revenue) over (
+            order by revenue_date rows between 6 preceding and current row
+        ) as revenue_7d_sum,
+        least(row_number() over (order by revenue_date), 7) as days_in_7d_window,
+        sum(revenue) over (
+            order by revenue_date rows between unbounded preceding and current row
+        ) as cumulative_revenue
+    from days_filled
+),
+
 final as (
     select
         cast(revenue_date as date) as revenue_date,
@@ -72,13 +92,11 @@ final as (
         cast(transactions as {{ dbt.type_bigint() }}) as transactions,
         cast(units as {{ dbt.type_bigint() }}) as units,
         cast(customers as {{ dbt.type_bigint() }}) as customers,
-        cast(round(avg(revenue) over (
-            order by revenue_date rows between 6 preceding and current row
-        ), 2) as {{ ecommerce.type_money() }}) as revenue_7d_avg,
-        cast(sum(revenue) over (
-            order by revenue_date rows between unbounded preceding and current row
-        ) as {{ ecommerce.type_money() }}) as cumulative_revenue
-    from days_filled
+        cast(
+            {{ ecommerce.money_divide('revenue_7d_sum', 'days_in_7d_window') }} as {{ ecommerce.type_money() }}
+        ) as revenue_7d_avg,
+        cast(cumulative_revenue as {{ ecommerce.type_money() }}) as cumulative_revenue
+    from with_windows
 )
 
 select * from final

@@ -1,5 +1,10 @@
-"""Compare two tables row by row: money exact to the cent, shares and percentages within 0.01.
+"""Compare two tables row by row: money (and every value rounded to the cent) exact, shares relatively.
 
+Money and the percentages and averages the marts round to two decimals are compared exactly: both sides
+round the same exact decimals, so any difference is a real one. Shares (0-1 doubles) are compared with a
+relative tolerance of 1e-9: two engines dividing the same decimals agree to about 1e-15, while a share
+computed in 4-byte floats, or from the wrong numerator, is off by far more. An absolute 0.01 would let a
+share be a whole percentage point off.
 Used to compare a mart with the pandas reference and one engine's mart with another's.
 """
 from __future__ import annotations
@@ -12,7 +17,8 @@ from typing import Any, Iterable
 import numpy as np
 import pandas as pd
 
-APPROX_TOLERANCE = 0.01
+SHARE_REL_TOLERANCE = 1e-9
+SHARE_ABS_TOLERANCE = 1e-12
 
 
 def is_missing(value: Any) -> bool:
@@ -65,7 +71,7 @@ def cells_match(left: Any, right: Any, kind: str) -> bool:
     if left is None or right is None:
         return left is None and right is None
     if kind == "approx":
-        return math.isclose(left, right, abs_tol=APPROX_TOLERANCE)
+        return math.isclose(left, right, rel_tol=SHARE_REL_TOLERANCE, abs_tol=SHARE_ABS_TOLERANCE)
     return left == right
 
 

@@ -1,4 +1,8 @@
-"""Keys and column kinds of every mart and staging table, for row-by-row comparisons."""
+"""Keys and column kinds of every mart and staging table, for row-by-row comparisons.
+
+`money` holds every column rounded to the cent (amounts, growth and retention percentages, averages):
+compared exactly. `approx` holds the 0-1 shares (doubles): compared with a relative tolerance.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -22,15 +26,16 @@ MARTS = [
               money=["total_revenue", "avg_order_value", "favorite_category_revenue"],
               approx=["cumulative_revenue_share", "favorite_category_share"],
               dates=["signup_date", "first_purchase_date", "last_purchase_date", "as_of_date"],
-              ints=["transactions", "units", "revenue_rank", "recency_days", "favorite_category_transactions"]),
+              ints=["transactions", "units", "revenue_rank", "recency_days", "favorite_category_transactions",
+                    "r_score", "f_score", "m_score"]),
     TableSpec("marts", "dim_products", ["product_id"], money=["price", "revenue"],
               ints=["transactions", "units_sold"]),
-    TableSpec("marts", "revenue_daily", ["revenue_date"], money=["revenue", "cumulative_revenue"],
-              approx=["revenue_7d_avg"], dates=["revenue_date"], ints=["transactions", "units", "customers"]),
-    TableSpec("marts", "revenue_monthly", ["revenue_month"], money=["revenue", "prev_month_revenue"],
-              approx=["mom_growth_pct"], dates=["revenue_month"], ints=["transactions", "customers"]),
+    TableSpec("marts", "revenue_daily", ["revenue_date"], money=["revenue", "cumulative_revenue", "revenue_7d_avg"],
+              dates=["revenue_date"], ints=["transactions", "units", "customers"]),
+    TableSpec("marts", "revenue_monthly", ["revenue_month"], money=["revenue", "prev_month_revenue", "mom_growth_pct"],
+              dates=["revenue_month"], ints=["transactions", "customers"]),
     TableSpec("marts", "revenue_category_quarterly", ["category", "revenue_quarter"],
-              money=["revenue", "prev_quarter_revenue"], approx=["qoq_growth_pct"], dates=["revenue_quarter"]),
+              money=["revenue", "prev_quarter_revenue", "qoq_growth_pct"], dates=["revenue_quarter"]),
     TableSpec("marts", "customer_lifetime_value", ["customer_id"], money=["total_revenue", "avg_order_value"],
               approx=["cumulative_revenue_share"],
               dates=["first_purchase_date", "last_purchase_date"], ints=["transactions", "units", "revenue_rank"]),
@@ -39,8 +44,17 @@ MARTS = [
     TableSpec("marts", "customer_favorite_category", ["customer_id"], money=["category_revenue"],
               approx=["share_of_customer_revenue"], ints=["category_transactions"]),
     TableSpec("marts", "customer_cohorts", ["cohort_month", "months_since_first_purchase"],
-              approx=["retention_pct"], dates=["cohort_month"],
+              money=["retention_pct"], dates=["cohort_month"],
               ints=["months_since_first_purchase", "cohort_size", "active_customers"]),
+    TableSpec("marts", "customer_rfm", ["customer_id"], money=["monetary"], dates=["last_purchase_date", "as_of_date"],
+              ints=["recency_days", "frequency", "r_score", "f_score", "m_score"]),
+    TableSpec("marts", "customer_activity_monthly", ["revenue_month"],
+              money=["new_customer_revenue", "returning_customer_revenue"], approx=["returning_customer_rate"],
+              dates=["revenue_month"],
+              ints=["active_customers", "new_customers", "returning_customers", "cumulative_customers"]),
+    TableSpec("marts", "cohort_revenue", ["cohort_month", "months_since_first_purchase"],
+              money=["revenue", "cumulative_revenue", "cumulative_revenue_per_customer"], dates=["cohort_month"],
+              ints=["months_since_first_purchase", "cohort_size"]),
 ]
 
 QUARANTINE = [

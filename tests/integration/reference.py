@@ -355,6 +355,74 @@ def customer_cohorts(fact: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def rfm_segment(r: int, f: int, m: int) -> str:
+    rules = [("Champions", r >= 4 and f >= 4 and m >= 4), ("At risk", r <= 2 and f >= 3), ("Loyal", f >= 4),
+             ("New", r >= 4 and f == 1), ("Promising", r >= 4), ("Hibernating", r <= 2)]
+    return next((name for name, matches in rules if matches), "Needs attention")
+
+
+def shared_tie_scores(values: dict[str, object], descending: bool = False) -> dict[str, int]:
+    """1 + floor(5 * (rank - 1) / n), where tied values share the lowest rank (SQL rank())."""
+    n = len(values)
+    ranks = {key: 1 + sum((other > value) if descending else (other < value) for other in values.values())
+             for key, value in values.items()}
+    return {key: 1 + 5 * (rank - 1) // n for key, rank in ranks.items()}
+
+
+def customer_rfm(fact: pd.DataFrame, as_of: date | None = None) -> pd.DataFrame:
+    as_of = as_of or fact.transaction_date.max()
+    per_customer = {customer_id: lines for customer_id, lines in fact.groupby("customer_id")}
+    recency = {c: (as_of - lines.transaction_date.max()).days for c, lines in per_customer.items()}
+    frequency = {c: len(lines) for c, lines in per_customer.items()}
+    monetary = {c: sum(lines.revenue, Decimal("0.00")) for c, lines in per_customer.items()}
+    r_scores = shared_tie_scores(recency, descending=True)
+    f_scores, m_scores = shared_tie_scores(frequency), shared_tie_scores(monetary)
+    rows = []
+    for customer_id, lines in per_customer.items():
+        r, f, m = r_scores[customer_id], f_scores[customer_id], m_scores[customer_id]
+        rows.append({"customer_id": customer_id, "last_purchase_date": lines.transaction_date.max(),
+                     "recency_days": recency[customer_id], "frequency": frequency[customer_id],
+                     "monetary": monetary[customer_id], "r_score": r, "f_score": f, "m_score": m,
+                     "rfm_cell": f"{r}{f}{m}", "rfm_segment": rfm_segment(r, f, m), "as_of_date": as_of})
+    return pd.DataFrame(rows)
+
+
+def customer_activity_monthly(fact: pd.DataFrame) -> pd.DataFrame:
+    fact = fact.assign(month=fact.transaction_date.map(month_of))
+    first_month = fact.groupby("customer_id").month.min().to_dict()
+    rows, seen = [], set()
+    for month in months_from(fact.month.min(), fact.month.max()):
+        in_month = fact[fact.month == month]
+        is_new = in_month.customer_id.map(lambda c: first_month[c] == month)
+        buyers = set(in_month.customer_id)
+        new = {c for c in buyers if first_month[c] == month}
+        seen |= buyers
+        rows.append({"revenue_month": month, "active_customers": len(buyers), "new_customers": len(new),
+                     "returning_customers": len(buyers - new),
+                     "new_customer_revenue": sum(in_month[is_new].revenue, Decimal("0.00")),
+                     "returning_customer_revenue": sum(in_month[~is_new].revenue, Decimal("0.00")),
+                     "returning_customer_rate": len(buyers - new) / len(buyers) if buyers else None,
+                     "cumulative_customers": len(seen)})
+    return pd.DataFrame(rows)
+
+
+def cohort_revenue(fact: pd.DataFrame) -> pd.DataFrame:
+    fact = fact.assign(month=fact.transaction_date.map(month_of))
+    cohort = fact.groupby("customer_id").month.min()
+    fact = fact.assign(cohort=fact.customer_id.map(cohort))
+    last_month = fact.month.max()
+    rows = []
+    for cohort_month, members in cohort.groupby(cohort):
+        cumulative = Decimal("0.00")
+        for offset, month in enumerate(months_from(cohort_month, last_month)):
+            revenue = sum(fact[(fact.cohort == cohort_month) & (fact.month == month)].revenue, Decimal("0.00"))
+            cumulative += revenue
+            rows.append({"cohort_month": cohort_month, "months_since_first_purchase": offset,
+                         "cohort_size": len(members), "revenue": revenue, "cumulative_revenue": cumulative,
+                         "cumulative_revenue_per_customer": cents(cumulative / len(members))})
+    return pd.DataFrame(rows)
+
+
 def dim_products(products: pd.DataFrame, fact: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for product in products.itertuples():
@@ -366,7 +434,7 @@ def dim_products(products: pd.DataFrame, fact: pd.DataFrame) -> pd.DataFrame:
 
 
 def dim_customers(customers: pd.DataFrame, clv: pd.DataFrame, segments: pd.DataFrame,
-                  favorite: pd.DataFrame) -> pd.DataFrame:
+                  favorite: pd.DataFrame, rfm: pd.DataFrame) -> pd.DataFrame:
     frame = customers.merge(clv, on="customer_id", how="left").merge(segments.drop(columns="last_purchase_date"),
                                                                     on="customer_id", how="left")
     frame = frame.merge(favorite.rename(columns={"category_revenue": "favorite_category_revenue",
@@ -377,6 +445,9 @@ def dim_customers(customers: pd.DataFrame, clv: pd.DataFrame, segments: pd.DataF
     frame["transactions"] = frame.transactions.fillna(0).astype(int)
     frame["units"] = frame.units.fillna(0).astype(int)
     frame["is_top_80pct"] = frame.is_top_80pct.map(lambda v: bool(v) if isinstance(v, bool) else False)
+    frame = frame.merge(rfm[["customer_id", "r_score", "f_score", "m_score", "rfm_cell", "rfm_segment"]],
+                        on="customer_id", how="left")
+    frame["rfm_segment"] = frame.rfm_segment.fillna("Never purchased")
     return frame
 
 
@@ -386,10 +457,11 @@ def all_marts(cleaned: Cleaned, params: Params = DEFAULTS) -> dict[str, pd.DataF
     segments = customer_segments(cleaned.customers, fact, as_of_date(cleaned, params), params.active_days,
                                  params.churned_days)
     favorite = customer_favorite_category(fact)
+    rfm = customer_rfm(fact)
     return {
         "fct_transactions": fact,
         "dim_products": dim_products(cleaned.products, fact),
-        "dim_customers": dim_customers(cleaned.customers, clv, segments, favorite),
+        "dim_customers": dim_customers(cleaned.customers, clv, segments, favorite, rfm),
         "revenue_daily": revenue_daily(fact),
         "revenue_monthly": revenue_monthly(fact),
         "revenue_category_quarterly": revenue_category_quarterly(fact),
@@ -397,4 +469,7 @@ def all_marts(cleaned: Cleaned, params: Params = DEFAULTS) -> dict[str, pd.DataF
         "customer_segments": segments,
         "customer_favorite_category": favorite,
         "customer_cohorts": customer_cohorts(fact),
+        "customer_rfm": rfm,
+        "customer_activity_monthly": customer_activity_monthly(fact),
+        "cohort_revenue": cohort_revenue(fact),
     }

@@ -62,6 +62,38 @@ def test_region_and_category_takeaways() -> None:
     assert category_takeaway == "In 2024Q2, Toys led with 75 (75% of the quarter's revenue)."
 
 
+def test_rfm_takeaway_counts_champions_and_their_revenue_share() -> None:
+    rfm = pd.DataFrame({"rfm_segment": ["Champions", "Champions", "At risk", "Hibernating", "New"],
+                        "monetary": [500.0, 300.0, 100.0, 50.0, 50.0]})
+    figure, takeaway = charts.rfm_segments(rfm)
+    # 2 of 5 buyers = 40 %; (500 + 300) / 1000 = 80 % of revenue; 1 At risk.
+    assert takeaway == "Champions are 40% of 5 buyers (2) and bring 80% of revenue; 1 customers are At risk."
+    assert [bar.get_height() for bar in figure.axes[0].patches] == [2, 0, 0, 1, 0, 1, 1]
+
+
+def test_new_vs_returning_takeaway_last_month_and_overall_shares() -> None:
+    activity = pd.DataFrame({"revenue_month": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-03-01"]),
+                             "new_customer_revenue": [100.0, 0.0, 25.0],
+                             "returning_customer_revenue": [0.0, 0.0, 75.0]})
+    figure, takeaway = charts.new_vs_returning(activity)
+    # March: 75 / 100 = 75 %; overall 75 / 200 = 38 % (an empty February counts as a month).
+    assert takeaway == "Returning customers brought 75% of revenue in 2024-03 and 38% over all 3 months."
+    assert len(figure.axes[0].patches) == 6
+
+
+def test_cohort_value_takeaway_weights_cohorts_by_size_at_the_horizon() -> None:
+    cohorts = pd.DataFrame({
+        "cohort_month": ["2024-01-01"] * 4 + ["2024-02-01"] * 4,
+        "months_since_first_purchase": [0, 1, 2, 3] * 2,
+        "cohort_size": [1] * 4 + [3] * 4,
+        "cumulative_revenue": [10.0, 20.0, 30.0, 100.0, 30.0, 30.0, 60.0, 60.0],
+        "cumulative_revenue_per_customer": [10.0, 20.0, 30.0, 100.0, 10.0, 10.0, 20.0, 20.0]})
+    _, takeaway = charts.cohort_value_curves(cohorts)
+    # Month 3: (100 + 60) / (1 + 3) = 40, not the plain mean of 100 and 20; the best cohort is 2024-01.
+    assert takeaway == ("3 months after the first purchase a customer is worth 40 on average over 2 cohorts; "
+                        "the best cohort, 2024-01, reached 100.")
+
+
 def test_save_writes_a_png_only_when_a_directory_is_given(tmp_path) -> None:
     figure, _ = charts.segments(pd.DataFrame({"segment": ["Active"]}))
     assert charts.save(figure, "segments", None) is None

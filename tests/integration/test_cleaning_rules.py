@@ -52,7 +52,11 @@ TRANSACTIONS = [
     ("T016,C0001,P001,2024-03-03,1,20.00,20.00", "conflicting_id"),
     ("T017,C0002,P006,2024-03-04,2,31.00,15.50", None),
     ("T018,C0099,P001,not-a-date,1,20.00,20.00", "bad_timestamp"),
+    # Refused rows dated after the last clean one (2024-03-04): the default as-of date must ignore them.
+    ("T019,C0099,P001,2024-04-01 09:00:00,1,20.00,20.00", "unknown_customer"),
+    ("T020,C0001,P001,2024-04-02,2,40.50,20.00", "total_mismatch"),
 ]
+LAST_CLEAN_DAY = "2024-03-04"
 
 
 def write_raw(raw_dir: Path) -> None:
@@ -69,7 +73,7 @@ def edge_case_build(tmp_path_factory: pytest.TempPathFactory) -> DbtProject:
     write_raw(root / "raw")
     project = DbtProject.copy_of_repo(root / "project", raw_dir=root / "raw")
     project.dbt("seed")
-    project.dbt("run", "--select", "staging")
+    project.dbt("run", "--select", "staging", "+customer_segments", "+fct_transactions")
     return project
 
 
@@ -121,3 +125,15 @@ def test_clean_transactions_are_exactly_the_rows_without_a_reason(edge_case_buil
     clean = edge_case_build.query("select transaction_id from staging.stg_transactions order by 1")
     expected = sorted(line.split(",")[0] for line, reason in TRANSACTIONS if reason is None)
     assert clean.transaction_id.tolist() == expected
+
+
+def test_default_as_of_date_is_the_last_clean_day_not_a_later_refused_one(edge_case_build: DbtProject) -> None:
+    as_of = edge_case_build.query("select distinct cast(as_of_date as varchar) as day from marts.customer_segments")
+    assert as_of.day.tolist() == [LAST_CLEAN_DAY]
+
+
+def test_revenue_is_the_raw_total_even_a_cent_off_quantity_times_price(edge_case_build: DbtProject) -> None:
+    # T012: 3 x 20.00 = 60.00, but the shop booked 60.01 (within the tolerance): revenue is what was booked.
+    rows = edge_case_build.query("select cast(revenue as varchar) as revenue from marts.fct_transactions "
+                                 "where transaction_id = 'T012'")
+    assert rows.revenue.tolist() == ["60.01"]

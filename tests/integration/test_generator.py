@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 
 from scripts.check_raw_files import EXPECTED_HEADERS
-from scripts.generate_data import CUSTOMER_DEFECTS, PRODUCT_DEFECTS, TRANSACTION_DEFECTS, generate
+from scripts.generate_data import (CUSTOMER_DEFECTS, LATE_DEFECTS, PRODUCT_DEFECTS, TRANSACTION_DEFECTS,
+                                   generate)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SMALL = dict(customers=60, products=25, transactions=600)
@@ -100,6 +101,18 @@ def test_dirty_run_injects_every_defect_kind_in_every_table(dirty_dir: Path) -> 
                          ("products", PRODUCT_DEFECTS)):
         assert set(kinds) <= set(defects.loc[defects.table == table, "expected_reason"])
     assert "clean_after_normalisation" in set(defects.expected_reason)
+
+
+def test_some_refused_rows_are_dated_after_every_good_transaction(dirty_dir: Path) -> None:
+    defects = read(dirty_dir / "defects.csv")
+    transactions = read(dirty_dir / "transactions.csv")
+    bad_rows = set(defects.loc[defects.table == "transactions", "row_number"].astype(int))
+    good = transactions[[position not in bad_rows for position in range(1, len(transactions) + 1)]]
+    last_good_day = good.TransactionDate.str[:10].max()
+    late = [(defect.expected_reason, transactions.iloc[int(defect.row_number) - 1].TransactionDate)
+            for defect in defects[defects.table == "transactions"].itertuples()]
+    late_reasons = {reason for reason, at in late if at[:10] > last_good_day and _is_real_date(at[:10])}
+    assert set(LATE_DEFECTS) <= late_reasons
 
 
 def test_listed_defects_really_are_defective(dirty_dir: Path) -> None:

@@ -19,7 +19,7 @@ def test_notebook_is_committed_without_outputs() -> None:
 def test_notebook_reads_only_marts() -> None:
     source = "".join("".join(cell["source"]) for cell in json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"])
     assert ".csv" not in source and "seeds" not in source
-    assert source.count('source.read("') == 7
+    assert source.count('source.read("') == 10
 
 
 def test_notebook_executes_on_fresh_marts_and_saves_every_chart(duckdb_build: DbtProject, tmp_path: Path) -> None:
@@ -28,13 +28,14 @@ def test_notebook_executes_on_fresh_marts_and_saves_every_chart(duckdb_build: Db
     printed = "".join(output.get("text", "") for cell in document.cells if cell.cell_type == "code"
                       for output in cell.outputs)
     assert f"Reading marts from DuckDB {duckdb_build.duckdb_path}" in printed
-    assert printed.count("Takeaway:") == 7
+    assert printed.count("Takeaway:") == 10
     images = [output for cell in document.cells if cell.cell_type == "code" for output in cell.outputs
               if "image/png" in output.get("data", {})]
-    assert len(images) == 7
+    assert len(images) == 10
     assert sorted(path.name for path in tmp_path.glob("*.png")) == sorted(
         ["daily_revenue.png", "mom_growth.png", "pareto_curve.png", "customer_segments.png",
-         "category_quarterly.png", "cohort_retention.png", "revenue_by_region.png"])
+         "category_quarterly.png", "cohort_retention.png", "revenue_by_region.png", "rfm_segments.png",
+         "new_vs_returning_revenue.png", "cohort_value_curves.png"])
 
 
 def test_make_report_writes_only_committed_charts_or_ignored_files(duckdb_build: DbtProject, tmp_path: Path) -> None:

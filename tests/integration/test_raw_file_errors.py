@@ -113,7 +113,7 @@ def test_dbt_refuses_a_bad_seed_before_any_mart_is_replaced(tmp_path: Path, head
     project = DbtProject.copy_of_repo(tmp_path / "project")
     project.dbt("seed")
     project.dbt("build")
-    serving = project.root / "serving" / "marts.duckdb"
+    serving = project.root / "serving" / "ecommerce_marts.duckdb"
     published = serving.read_bytes()
     before = project.query("select count(*) as n from marts.dim_customers").n[0]
 

@@ -6,6 +6,7 @@ from the models' output.
 from __future__ import annotations
 
 import csv
+import json
 from collections import Counter
 from pathlib import Path
 
@@ -103,3 +104,33 @@ def test_clean_transactions_keep_exact_money_and_parsed_timestamps(duckdb_build:
     assert (clean.price == expected.Price.str.strip()).all()
     assert (clean.at_text == expected.TransactionDate.str.strip()).all()
     assert (clean.quantity.astype(str) == expected.Quantity.str.strip()).all()
+
+
+def declared_reasons(build: DbtProject, table: str) -> set[str]:
+    """The reason codes the project accepts for `table` (its accepted_values test), from dbt's manifest."""
+    manifest = json.loads((build.root / "target" / "manifest.json").read_text(encoding="utf-8"))
+    for node in manifest["nodes"].values():
+        metadata = node.get("test_metadata") or {}
+        if (metadata.get("name") == "accepted_values" and node.get("column_name") == "quarantine_reason"
+                and node.get("attached_node") == f"model.ecommerce.base_{table}"):
+            return set(metadata["kwargs"]["values"])
+    raise AssertionError(f"no accepted_values test on base_{table}.quarantine_reason")
+
+
+@pytest.mark.parametrize("table", list(TABLE_KEYS))
+def test_every_declared_reason_is_reached_by_the_dirty_data_set(duckdb_build: DbtProject, table: str) -> None:
+    reached = set(quarantined(duckdb_build, table)["quarantine_reason"])
+    assert declared_reasons(duckdb_build, table) - reached == set(), "reasons never exercised"
+
+
+def test_default_as_of_date_ignores_refused_rows_dated_later(duckdb_build: DbtProject, dirty_raw_dir: Path) -> None:
+    defects = read_defects(dirty_raw_dir)
+    refused = defects[(defects.table == "transactions") & (defects.expected_reason != "clean_after_normalisation")]
+    raw = read_raw(dirty_raw_dir, "transactions")
+    is_refused = raw.index.isin(refused.row_number.astype(int) - 1)
+    last_clean_day = raw.loc[~is_refused, "TransactionDate"].str.strip().str[:10].max()
+    refused_days = raw.loc[is_refused, "TransactionDate"].str.strip().str[:10]
+    assert (refused_days.str.fullmatch(r"\d{4}-\d{2}-\d{2}") & (refused_days > last_clean_day)).any(), \
+        "the data set has no refused row dated after the last clean one"
+    as_of = duckdb_build.query("select distinct cast(as_of_date as varchar) as day from marts.customer_segments")
+    assert as_of.day.tolist() == [last_clean_day]

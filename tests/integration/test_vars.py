@@ -51,7 +51,7 @@ def test_bad_var_is_refused_in_one_line_and_nothing_changes(sample_build: DbtPro
 
 def test_path_with_space_and_quote_builds_and_publishes(sample_build: DbtProject) -> None:
     assert " '" in str(sample_build.root)
-    serving = sample_build.root / "serving" / "marts.duckdb"
+    serving = sample_build.root / "serving" / "ecommerce_marts.duckdb"
     assert serving.is_file()
 
 
