@@ -136,10 +136,14 @@ def test_the_dashboard_shows_the_marts_numbers(dashboard, api: SupersetApi, refe
     shown_share = chart_holder(page, ids, "Pareto share").locator(".header-line").inner_text()
     assert shown_share.replace(" ", "").replace("\u202f", "") == f"{share * 100:.1f}%"
 
-    # The pie and the bar charts draw on a canvas: compare the data the browser received and drew.
+    # The pie, line and bar charts draw on a canvas: compare the data the browser received and drew.
     segments = reference_marts["customer_segments"].segment.value_counts().to_dict()
     rows = received["Customers per segment"]["result"][0]["data"]
     assert {row["segment"]: row["customers"] for row in rows} == segments
+
+    rfm = reference_marts["customer_rfm"].rfm_segment.value_counts().to_dict()
+    rows = received["RFM segments"]["result"][0]["data"]
+    assert {row["rfm_segment"]: row["customers"] for row in rows} == rfm
 
     monthly = reference_marts["revenue_monthly"]
     revenue_rows, growth_rows = (query["data"] for query in received["Monthly revenue and MoM growth"]["result"])
