@@ -18,7 +18,8 @@ from bi.superset_api import SupersetApi
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SPEC = REPO_ROOT / "bi" / "superset" / "dashboard.yml"
-DEFAULT_SERVING = REPO_ROOT / "serving" / "marts.duckdb"
+SERVING_FILE = Path("serving") / "ecommerce_marts.duckdb"  # as macros/publish_marts.sql publishes it
+DEFAULT_SERVING = REPO_ROOT / SERVING_FILE
 DEFAULT_MANIFEST = REPO_ROOT / "target" / "manifest.json"
 SCHEMA = "marts"
 # Columns of a dataset that PUT /api/v1/dataset/<id> accepts back.
@@ -61,9 +62,9 @@ def duckdb_connection(path: Path) -> Connection:
     """The DuckDB serving file, read-only: Superset never takes the write lock a publish or build needs."""
     path = path.resolve()
     if not path.is_file():
-        raise LoadError(f"serving file {path} not found: build and publish the marts first "
-                        "(make run, then python -m scripts.publish_marts), or set ECOMMERCE_SERVING_PATH")
-    # DuckDB names the file's catalog after its stem: `marts` for marts.duckdb, so `marts.<table>` would be
+        raise LoadError(f"serving file {path} not found: build the marts first (a successful `make run` "
+                        "publishes them there), or point ECOMMERCE_SERVING_PATH at the file")
+    # DuckDB names the file's catalog after its stem; for a file named marts.duckdb `marts.<table>` would be
     # ambiguous (catalog or schema?). duckdb-engine reads a dotted schema as catalog.schema: always qualify.
     return Connection(f"duckdb:///{path}?access_mode=read_only", f"DuckDB {path} (read-only)",
                       schema=f"{path.stem}.{SCHEMA}")

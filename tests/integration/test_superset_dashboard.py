@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bi.load_dashboard import LoadError, duckdb_connection, load_manifest, load_spec
+from bi.load_dashboard import SERVING_FILE, LoadError, duckdb_connection, load_manifest, load_spec
 from bi.superset_api import SupersetApi, SupersetApiError
 from bi.superset_cli import Running, bring_up
 from bi.superset_env import Superset, SupersetError, choose_port
@@ -30,9 +30,9 @@ SPEC = load_spec()
 def superset(duckdb_build: DbtProject, tmp_path_factory: pytest.TempPathFactory):
     """Superset started on a free port with the dashboard loaded on the dirty data set's marts; stopped after.
 
-    The marts are read from the serving file that the build published (serving/marts.duckdb of the copy).
+    The marts are read from the serving file that the build published in the copy.
     """
-    serving = duckdb_build.root / "serving" / "marts.duckdb"
+    serving = duckdb_build.root / SERVING_FILE
     server = Superset(state=tmp_path_factory.mktemp("superset"))
     began = time.monotonic()
     installed = server.ensure_venv()
@@ -190,7 +190,7 @@ def test_a_wrong_password_gives_one_readable_line(superset: Running) -> None:
 
 
 def test_a_missing_serving_file_gives_one_readable_line(tmp_path: Path) -> None:
-    with pytest.raises(LoadError, match=r"^serving file .*nowhere\.duckdb not found: build and publish"):
+    with pytest.raises(LoadError, match=r"^serving file .*nowhere\.duckdb not found: build the marts first"):
         duckdb_connection(tmp_path / "nowhere.duckdb")
 
 
