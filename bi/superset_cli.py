@@ -38,7 +38,9 @@ def bring_up(superset: Superset, port: int | None, manifest: Path = DEFAULT_MANI
 
     Stops the server again if loading fails, so a failed `make bi` leaves nothing running.
     """
-    # Fail fast (missing serving file, port in use) before the slow steps.
+    # Fail fast (already running, missing serving file, port in use) before the slow steps.
+    if superset.running_pid():
+        raise SupersetError(f"Superset is already running (pid {superset.running_pid()}): `make bi-down` first")
     connection = connection or marts_connection()
     port = choose_port(port)
     password = new_password()
