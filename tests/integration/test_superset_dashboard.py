@@ -5,6 +5,7 @@ The first run installs Superset into its own venv (build/superset-venv, about 90
 """
 from __future__ import annotations
 
+import os
 import socket
 import time
 from datetime import date, datetime, timezone
@@ -22,7 +23,9 @@ from tests.integration.dbt_project import DbtProject
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-SCREENSHOT = Path(__file__).resolve().parents[2] / "reports" / "superset_dashboard.png"
+# The README shows reports/superset_dashboard.png; the test refreshes it only when asked
+# (ECOMMERCE_SUPERSET_SCREENSHOT=reports/superset_dashboard.png), so a test run leaves the clone clean.
+SCREENSHOT_ENV = "ECOMMERCE_SUPERSET_SCREENSHOT"
 SPEC = load_spec()
 
 
@@ -123,7 +126,8 @@ def chart_holder(page, api_names: dict[str, int], name: str):
 
 @pytest.mark.superset
 @pytest.mark.browser
-def test_the_dashboard_shows_the_marts_numbers(dashboard, api: SupersetApi, reference_marts: dict) -> None:
+def test_the_dashboard_shows_the_marts_numbers(dashboard, api: SupersetApi, reference_marts: dict,
+                                               tmp_path: Path) -> None:
     page, received, _ = dashboard
     ids = {chart["slice_name"]: chart["id"] for chart in api.list("chart")}
 
@@ -165,9 +169,10 @@ def test_the_dashboard_shows_the_marts_numbers(dashboard, api: SupersetApi, refe
     assert len(rows) == len(daily)
     assert [round(Decimal(str(row["revenue_7d_avg"])), 2) for row in rows] == list(daily.revenue_7d_avg)
 
-    SCREENSHOT.parent.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENSHOT), full_page=True)
-    assert SCREENSHOT.stat().st_size > 50_000
+    screenshot = Path(os.environ.get(SCREENSHOT_ENV, tmp_path / "superset_dashboard.png"))
+    screenshot.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(screenshot), full_page=True)
+    assert screenshot.stat().st_size > 50_000
 
 
 @pytest.mark.superset
