@@ -37,7 +37,7 @@ class SupersetApi:
                                    f"{response.text.strip()[:500]}")
         return response.json() if response.content else {}
 
-    def list(self, resource: str, **rison: str) -> list[dict]:
+    def list(self, resource: str) -> list[dict]:
         """Every item of /api/v1/<resource>/ (pages of 100)."""
         items, page = [], 0
         while True:
