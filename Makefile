@@ -34,7 +34,7 @@ run: check-raw ## Set up, load the sample, build + test every model on DuckDB, g
 	$(DBT) seed
 	$(DBT) build
 	$(DBT) docs generate --static
-	@echo "Marts are in ecommerce.duckdb (schema marts). Browse the docs with: make docs-serve"
+	@echo "Marts published to serving/ecommerce_marts.duckdb (schema marts) for BI tools and the notebook; browse the docs with: make docs-serve"
 
 build: venv ## dbt build only (models + tests), on the current target
 	$(DBT) build
@@ -45,10 +45,10 @@ docs: venv ## Generate the dbt docs site: target/index.html and the single file 
 docs-serve: docs ## Serve the docs site on http://127.0.0.1:8080
 	$(DBT) docs serve --host 127.0.0.1 --port 8080
 
-ecommerce.duckdb:
+serving/ecommerce_marts.duckdb:
 	$(MAKE) run
 
-report: dev-venv ecommerce.duckdb ## Execute the notebook on the marts; charts + HTML into reports/
+report: dev-venv serving/ecommerce_marts.duckdb ## Execute the notebook on the marts; charts + HTML into reports/
 	$(BIN)/python scripts/run_notebook.py --report-dir reports
 
 LINT_DIR := build/lint
@@ -137,4 +137,4 @@ bi-down: venv ## Stop the Superset that `make bi` started
 	@$(BIN)/python -m bi.superset_cli down
 
 clean: ## Remove build output (keeps .venv)
-	rm -rf target logs ecommerce.duckdb ecommerce.duckdb.wal build
+	rm -rf target logs ecommerce.duckdb ecommerce.duckdb.wal build serving

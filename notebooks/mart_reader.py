@@ -1,6 +1,7 @@
 """Read the marts (and only the marts) from DuckDB, or from PostgreSQL when the environment says so.
 
-DuckDB is the default: ECOMMERCE_DUCKDB_PATH, else ecommerce.duckdb in the project root, opened read-only.
+DuckDB is the default: the serving file the build publishes (ECOMMERCE_SERVING_PATH, else
+serving/ecommerce_marts.duckdb in the project root), opened read-only, so the notebook never blocks a build.
 PostgreSQL when ECOMMERCE_TARGET (or DBT_TARGET) is `postgres`, with the usual PG* variables.
 """
 from __future__ import annotations
@@ -23,7 +24,7 @@ class MartSource:
     @classmethod
     def from_environment(cls) -> "MartSource":
         target = os.environ.get("ECOMMERCE_TARGET") or os.environ.get("DBT_TARGET") or "duckdb"
-        path = Path(os.environ.get("ECOMMERCE_DUCKDB_PATH", PROJECT_ROOT / "ecommerce.duckdb"))
+        path = Path(os.environ.get("ECOMMERCE_SERVING_PATH", PROJECT_ROOT / "serving" / "ecommerce_marts.duckdb"))
         if not path.is_absolute():
             path = PROJECT_ROOT / path
         return cls(target=target, duckdb_path=path)
@@ -48,7 +49,7 @@ class MartSource:
         import duckdb
 
         if not self.duckdb_path.exists():
-            raise FileNotFoundError(f"{self.duckdb_path} does not exist: run `make run` first")
+            raise FileNotFoundError(f"{self.duckdb_path} does not exist: run `make run` first (a successful build publishes it)")
         with duckdb.connect(str(self.duckdb_path), read_only=True) as connection:
             return connection.sql(sql).df()
 

@@ -21,6 +21,8 @@ LAYERS = {
     "models/staging/": 2,
     "models/intermediate/": 3,
     "models/marts/": 4,
+    # the MetricFlow time spine: built from the calendar, read by the semantic layer only
+    "models/semantic/": 4,
 }
 RAW_LAYER = 0  # sources and seeds
 # Name prefix -> the folder a model with that prefix belongs in.

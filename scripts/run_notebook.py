@@ -46,12 +46,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--report-dir", type=Path, default=None,
                         help="write every chart as PNG and the executed notebook as HTML here")
-    parser.add_argument("--duckdb-path", type=Path, default=None,
-                        help="DuckDB file holding the marts (default: ECOMMERCE_DUCKDB_PATH or ecommerce.duckdb)")
+    parser.add_argument("--serving-path", type=Path, default=None,
+                        help="the published marts file (default: ECOMMERCE_SERVING_PATH or serving/ecommerce_marts.duckdb)")
     args = parser.parse_args(argv)
     env: dict[str, str] = {}
-    if args.duckdb_path:
-        env["ECOMMERCE_DUCKDB_PATH"] = str(args.duckdb_path.resolve())
+    if args.serving_path:
+        env["ECOMMERCE_SERVING_PATH"] = str(args.serving_path.resolve())
     if args.report_dir:
         args.report_dir.mkdir(parents=True, exist_ok=True)
         env["ECOMMERCE_REPORT_DIR"] = str(args.report_dir.resolve())

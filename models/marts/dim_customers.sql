@@ -5,15 +5,15 @@ customers as (
 ),
 
 lifetime_value as (
-    select * from {{ ref('customer_lifetime_value') }}
+    select * from {{ ref('int_customer_lifetime_value') }}
 ),
 
 segments as (
-    select * from {{ ref('customer_segments') }}
+    select * from {{ ref('int_customer_segments') }}
 ),
 
 favorite_category as (
-    select * from {{ ref('customer_favorite_category') }}
+    select * from {{ ref('int_customer_favorite_category') }}
 ),
 
 customer_rfm as (

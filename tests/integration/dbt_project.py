@@ -30,6 +30,11 @@ class DbtProject:
         replace_seeds(self.root, raw_dir)
 
     @property
+    def serving_path(self) -> Path:
+        """The DuckDB serving file a successful `dbt build` of this copy publishes."""
+        return self.root / "serving" / "ecommerce_marts.duckdb"
+
+    @property
     def duckdb_path(self) -> Path:
         return Path(self.env["ECOMMERCE_DUCKDB_PATH"])
 

@@ -23,11 +23,11 @@ def test_notebook_reads_only_marts() -> None:
 
 
 def test_notebook_executes_on_fresh_marts_and_saves_every_chart(duckdb_build: DbtProject, tmp_path: Path) -> None:
-    document = execute_notebook(NOTEBOOK, {"ECOMMERCE_DUCKDB_PATH": str(duckdb_build.duckdb_path),
+    document = execute_notebook(NOTEBOOK, {"ECOMMERCE_SERVING_PATH": str(duckdb_build.serving_path),
                                            "ECOMMERCE_REPORT_DIR": str(tmp_path)})
     printed = "".join(output.get("text", "") for cell in document.cells if cell.cell_type == "code"
                       for output in cell.outputs)
-    assert f"Reading marts from DuckDB {duckdb_build.duckdb_path}" in printed
+    assert f"Reading marts from DuckDB {duckdb_build.serving_path}" in printed
     assert printed.count("Takeaway:") == 10
     images = [output for cell in document.cells if cell.cell_type == "code" for output in cell.outputs
               if "image/png" in output.get("data", {})]
@@ -40,7 +40,7 @@ def test_notebook_executes_on_fresh_marts_and_saves_every_chart(duckdb_build: Db
 
 def test_make_report_writes_only_committed_charts_or_ignored_files(duckdb_build: DbtProject, tmp_path: Path) -> None:
     """A clean clone stays clean after `make report`: each file it writes to reports/ is tracked or git-ignored."""
-    assert main(["--report-dir", str(tmp_path), "--duckdb-path", str(duckdb_build.duckdb_path)]) == 0
+    assert main(["--report-dir", str(tmp_path), "--serving-path", str(duckdb_build.serving_path)]) == 0
     written = sorted(path.name for path in tmp_path.iterdir())
     assert "ecommerce_analysis.html" in written
     tracked = set(subprocess.run(["git", "ls-files", "reports"], cwd=PROJECT_ROOT, capture_output=True,
