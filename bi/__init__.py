@@ -1,0 +1,1 @@
+"""BI on the marts: Apache Superset set up, started and loaded with the project's dashboard, as code."""

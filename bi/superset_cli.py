@@ -1,0 +1,94 @@
+"""`make bi` / `make bi-down`: Apache Superset on the marts, with the project's dashboard.
+
+    python -m bi.superset_cli up [--port N]    # venv if needed, start on 127.0.0.1, register marts, load dashboard
+    python -m bi.superset_cli down             # stop it
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from bi.load_dashboard import DEFAULT_MANIFEST, Connection, LoadError, load, marts_connection
+from bi.superset_api import SupersetApi, SupersetApiError
+from bi.superset_env import (ADMIN_USER, DEFAULT_STATE, DEFAULT_VENV, Superset, SupersetError, choose_port,
+                             new_password)
+
+
+@dataclass
+class Running:
+    """A started Superset with the dashboard loaded: what a person (or a test) needs to open it."""
+
+    url: str
+    dashboard_url: str
+    username: str
+    password: str
+    marts: str
+    setup_s: float
+    start_s: float
+    load_s: float
+
+
+def bring_up(superset: Superset, port: int | None, manifest: Path = DEFAULT_MANIFEST,
+             connection: Connection | None = None) -> Running:
+    """Set up (venv, metadata DB, admin with a new password), start, and load the dashboard.
+
+    Stops the server again if loading fails, so a failed `make bi` leaves nothing running.
+    """
+    # Fail fast (already running, missing serving file, port in use) before the slow steps.
+    if superset.running_pid():
+        raise SupersetError(f"Superset is already running (pid {superset.running_pid()}): `make bi-down` first")
+    connection = connection or marts_connection()
+    port = choose_port(port)
+    password = new_password()
+    began = time.monotonic()
+    superset.ensure_venv()
+    superset.prepare(password)
+    prepared = time.monotonic()
+    url = superset.start(port)
+    started = time.monotonic()
+    try:
+        api = SupersetApi(url, ADMIN_USER, password)
+        path = load(api, connection, manifest_path=manifest)
+    except BaseException:
+        superset.stop()
+        raise
+    return Running(url, url + path, ADMIN_USER, password, connection.label, prepared - began,
+                   started - prepared, time.monotonic() - started)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("command", choices=["up", "down"])
+    parser.add_argument("--port", type=int, default=int(os.environ["SUPERSET_PORT"])
+                        if os.environ.get("SUPERSET_PORT") else None,
+                        help="port on 127.0.0.1 (default: $SUPERSET_PORT, else 8088 if free, else any free port)")
+    parser.add_argument("--venv", type=Path, default=DEFAULT_VENV, help="Superset's own venv (default %(default)s)")
+    parser.add_argument("--state-dir", type=Path, default=DEFAULT_STATE,
+                        help="generated config, metadata DB, log and pid (default %(default)s)")
+    parser.add_argument("--manifest", type=Path, default=DEFAULT_MANIFEST,
+                        help="dbt manifest with the marts' descriptions (default %(default)s)")
+    args = parser.parse_args(argv)
+    superset = Superset(venv=args.venv, state=args.state_dir)
+    try:
+        if args.command == "down":
+            print("Superset stopped." if superset.stop() else "Superset was not running.")
+            return 0
+        print("Setting up Superset (the first run installs it into its own venv: a few minutes)...", flush=True)
+        running = bring_up(superset, args.port, args.manifest)
+    except (SupersetError, SupersetApiError, LoadError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(f"Superset is up: {running.dashboard_url}\n"
+          f"  user {running.username}, password {running.password}  (new on every `make bi`; not stored)\n"
+          f"  marts: {running.marts}\n"
+          f"  took {running.setup_s:.0f} s to set up, {running.start_s:.0f} s to start, {running.load_s:.0f} s to load\n"
+          f"  log: {superset.log_file}   stop with: make bi-down")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
