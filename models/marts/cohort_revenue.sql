@@ -57,7 +57,7 @@ revenue_filled as (
         cohort_grid.cohort_month,
         cohort_grid.months_since_first_purchase,
         cohort_grid.cohort_size,
-        cast(coalesce(revenue_per_cohort_month.revenue, 0) as decimal(38, 2)) as revenue
+        cast(coalesce(revenue_per_cohort_month.revenue, 0) as {{ ecommerce.type_money() }}) as revenue
     from cohort_grid
     left join revenue_per_cohort_month
         on
@@ -84,10 +84,10 @@ final as (
         cast(cohort_month as date) as cohort_month,
         cast(months_since_first_purchase as {{ dbt.type_int() }}) as months_since_first_purchase,
         cast(cohort_size as {{ dbt.type_bigint() }}) as cohort_size,
-        cast(revenue as decimal(38, 2)) as revenue,
-        cast(cumulative_revenue as decimal(38, 2)) as cumulative_revenue,
+        cast(revenue as {{ ecommerce.type_money() }}) as revenue,
+        cast(cumulative_revenue as {{ ecommerce.type_money() }}) as cumulative_revenue,
         cast(
-            {{ ecommerce.money_divide('cumulative_revenue', 'cohort_size') }} as decimal(38, 2)
+            {{ ecommerce.money_divide('cumulative_revenue', 'cohort_size') }} as {{ ecommerce.type_money() }}
         ) as cumulative_revenue_per_customer
     from running_totals
 )

@@ -58,8 +58,8 @@ final as (
         cast(active_customers as {{ dbt.type_bigint() }}) as active_customers,
         cast(new_customers as {{ dbt.type_bigint() }}) as new_customers,
         cast(active_customers - new_customers as {{ dbt.type_bigint() }}) as returning_customers,
-        cast(new_customer_revenue as decimal(38, 2)) as new_customer_revenue,
-        cast(returning_customer_revenue as decimal(38, 2)) as returning_customer_revenue,
+        cast(new_customer_revenue as {{ ecommerce.type_money() }}) as new_customer_revenue,
+        cast(returning_customer_revenue as {{ ecommerce.type_money() }}) as returning_customer_revenue,
         case
             when active_customers > 0
                 then

@@ -10,7 +10,7 @@ final as (
         cast(last_purchase_date as date) as last_purchase_date,
         cast(recency_days as {{ dbt.type_int() }}) as recency_days,
         cast(frequency as {{ dbt.type_bigint() }}) as frequency,
-        cast(monetary as decimal(38, 2)) as monetary,
+        cast(monetary as {{ ecommerce.type_money() }}) as monetary,
         cast(r_score as {{ dbt.type_int() }}) as r_score,
         cast(f_score as {{ dbt.type_int() }}) as f_score,
         cast(m_score as {{ dbt.type_int() }}) as m_score,
