@@ -20,6 +20,10 @@ INTEGER = r"[+-]?[0-9]{1,9}"
 AMOUNT = r"[+-]?[0-9]{1,15}(?:\.[0-9]{1,2})?"
 TIMESTAMP = r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?: [0-9]{2}:[0-9]{2}:[0-9]{2})?"
 ACTIVE_DAYS, CHURNED_DAYS, PARETO_SHARE = 90, 180, 0.80
+# Dates outside this window are refused (the project's default min_valid_date / max_valid_date).
+FIRST_VALID_DAY, LAST_VALID_DAY = pd.Timestamp("2000-01-01"), pd.Timestamp("2099-12-31")
+# The spaces cleaning trims: ASCII blanks and line breaks and the Unicode spaces (as in the dbt macro).
+SPACES = " \t\n\r\x0b\x0c\x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200C))) + "\u2028\u2029\u202f\u205f\u3000\ufeff"
 
 
 @dataclass
@@ -35,7 +39,7 @@ def read_raw(path: Path) -> pd.DataFrame:
 
 
 def clean_text(values: pd.Series) -> pd.Series:
-    stripped = values.str.strip()
+    stripped = values.str.strip(SPACES)
     return stripped.where(stripped != "")
 
 
@@ -60,7 +64,8 @@ def parse_timestamp(values: pd.Series) -> pd.Series:
     lengths = values.str.len().fillna(0)
     with_time = pd.to_datetime(values.where(valid & (lengths > 10)), format="%Y-%m-%d %H:%M:%S", errors="coerce")
     date_only = pd.to_datetime(values.where(valid & (lengths == 10)), format="%Y-%m-%d", errors="coerce")
-    return with_time.fillna(date_only)
+    parsed = with_time.fillna(date_only)
+    return parsed.where((parsed >= FIRST_VALID_DAY) & (parsed < LAST_VALID_DAY + pd.Timedelta(days=1)))
 
 
 def copy_verdicts(frame: pd.DataFrame, key: str, content: list[str]) -> pd.Series:
