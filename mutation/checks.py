@@ -87,12 +87,12 @@ def failed_nodes(root: Path) -> dict[str, list[str]]:
     return layers
 
 
-def dbt_verdict(root: Path) -> Verdict | None:
+def dbt_verdict(root: Path, with_unit_tests: bool = True) -> Verdict | None:
     """The layer that killed the mutant during `dbt seed` + `dbt build`, or None when everything passed."""
     seed = run_dbt(root, "seed")
     if seed.returncode != 0:
         return Verdict("build", [f"dbt seed: {last_line(seed.stdout)}"])
-    build = run_dbt(root, "build")
+    build = run_dbt(root, "build", *(() if with_unit_tests else ("--exclude", "test_type:unit")))
     layers = failed_nodes(root)
     for layer in ("unit", "data", "build"):
         if layers[layer]:
@@ -129,10 +129,10 @@ def last_line(output: str) -> str:
     return lines[-1][-200:] if lines else "(no output)"
 
 
-def run_checks(root: Path, with_pytest: bool = True) -> Verdict:
+def run_checks(root: Path, with_pytest: bool = True, with_unit_tests: bool = True) -> Verdict:
     """Run the fast checks in the project copy `root`; stop at the first layer that fails."""
     try:
-        verdict = dbt_verdict(root)
+        verdict = dbt_verdict(root, with_unit_tests=with_unit_tests)
         if verdict is None and with_pytest:
             verdict = pytest_verdict(root)
     except StepTimedOut as timeout:

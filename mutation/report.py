@@ -79,4 +79,16 @@ def write_report(outcomes: list[Outcome], path: Path, command: str) -> None:
     if stale:
         lines += ["", "## Stale mutants: refresh their snippet in mutation/catalogue.yml", ""]
         lines += [f"- `{outcome.mutant.id}`: {cell(outcome.failures[0])}" for outcome in stale]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path.write_text("\n".join(lines) + "\n" + kept_notes(path), encoding="utf-8")
+
+
+NOTES_HEADING = "## Notes"
+
+
+def kept_notes(path: Path) -> str:
+    """The hand-written `## Notes` section at the end of an earlier report, kept across runs."""
+    if not path.is_file():
+        return ""
+    text = path.read_text(encoding="utf-8")
+    start = text.find(f"\n{NOTES_HEADING}\n")
+    return "" if start < 0 else text[start:]

@@ -20,14 +20,15 @@ from scripts.project_copy import REPO_ROOT, copy_checkout
 DEFAULT_REPORT = Path(__file__).resolve().parent / "results.md"
 
 
-def run_mutant(mutant: Mutant, pristine: Path, work_dir: Path, with_pytest: bool) -> Outcome:
+def run_mutant(mutant: Mutant, pristine: Path, work_dir: Path, with_pytest: bool,
+               with_unit_tests: bool = True) -> Outcome:
     """Copy the pristine project, apply the mutant, run the checks, delete the copy."""
     started = time.monotonic()
     root = work_dir / mutant.id
     shutil.copytree(pristine, root)
     try:
         mutant.apply(root)
-        verdict = run_checks(root, with_pytest=with_pytest)
+        verdict = run_checks(root, with_pytest=with_pytest, with_unit_tests=with_unit_tests)
         return Outcome(mutant, verdict.layer, tuple(verdict.failures), time.monotonic() - started)
     except StaleMutant as error:
         return Outcome(mutant, "stale", (str(error),), time.monotonic() - started)
@@ -44,6 +45,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--only", nargs="+", metavar="ID", help="run only these mutant ids")
     parser.add_argument("--no-pytest", action="store_true",
                         help="stop after dbt build (mutants dbt does not kill are reported as survived)")
+    parser.add_argument("--no-unit-tests", action="store_true",
+                        help="build without dbt unit tests, to measure what the data tests (and pytest) catch alone")
     parser.add_argument("--check-only", action="store_true",
                         help="only check that every mutant still applies (no builds); exit 1 if any is stale")
     parser.add_argument("--work-dir", type=Path, default=None,
@@ -74,7 +77,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="mutation-", dir=args.work_dir) as temp:
         pristine = copy_checkout(Path(temp) / "pristine")
         for number, mutant in enumerate(mutants, start=1):
-            outcome = run_mutant(mutant, pristine, Path(temp), with_pytest=not args.no_pytest)
+            outcome = run_mutant(mutant, pristine, Path(temp), with_pytest=not args.no_pytest,
+                                 with_unit_tests=not args.no_unit_tests)
             outcomes.append(outcome)
             print(f"[{number}/{len(mutants)}] {mutant.id}: {outcome.status} ({outcome.layer}, "
                   f"{outcome.seconds:.0f} s){' ' + outcome.failures[0] if outcome.failures else ''}", flush=True)
