@@ -77,7 +77,7 @@ def test_incremental_run_equals_full_refresh(engine_project, tmp_path: Path) -> 
     loaded = incremental.load_raw(raw_dir)
     assert "transactions: +102" in loaded.stdout  # only the new batch was read
     run = incremental.dbt("build", *FILES_VARS)
-    assert "incremental model marts.fct_transactions" in run.stdout
+    assert "incremental model marts" in run.stdout and "fct_transactions" in run.stdout
 
     full = engine_project("full", raw_dir)
     full.load_raw(raw_dir)
