@@ -108,17 +108,10 @@ def load_raw(raw_dir: Path, *args: str) -> list[str]:
 
 
 def publish_seconds(project: Path) -> str:
-    """How long the last build's publish step (the on-run-end hook) took, from dbt's debug log."""
-    stamps = {}
-    for line in (project / "logs" / "dbt.log").read_text(encoding="utf-8", errors="replace").splitlines():
-        for event in ("Began executing", "Finished running"):
-            if f"{event} node operation.ecommerce.ecommerce-on-run-end-0" in line:
-                clock = line.split("[0m", 1)[-1].split(" ", 1)[0]
-                hours, minutes, seconds = clock.split(":")
-                stamps[event] = int(hours) * 3600 + int(minutes) * 60 + float(seconds)
-    if len(stamps) < 2:
-        return "publish: not found in the log"
-    return f"publish: {stamps['Finished running'] - stamps['Began executing']:.1f}s"
+    """How long the last build's publish step (the on-run-end hook) took, from dbt's run_results.json."""
+    results = json.loads((project / "target" / "run_results.json").read_text())["results"]
+    hooks = [r["execution_time"] for r in results if r["unique_id"].endswith("ecommerce-on-run-end-0")]
+    return f"publish: {hooks[0]:.1f}s" if hooks else "publish: not in run_results"
 
 
 def slowest_nodes(project: Path, count: int = 5) -> str:

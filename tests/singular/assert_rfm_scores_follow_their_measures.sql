@@ -1,6 +1,8 @@
 -- A score never contradicts its measure: a buyer who bought more recently, more often or for more money
 -- never scores lower than another buyer, and equal measures always share a score. dim_customers carries
--- the same scores and segment as customer_rfm. Returns a row for every offending pair or customer.
+-- the same scores and segment as customer_rfm. Returns a row for every offending measure, score or customer.
+-- Checked in linear form (one score per measure value; the scores' measure ranges in order, without overlap)
+-- rather than by comparing every pair of buyers, which took half an hour at 10 M transactions.
 with
 
 rfm as (
@@ -11,25 +13,54 @@ dim_customers as (
     select * from {{ ref('dim_customers') }}
 ),
 
-contradicting_pairs as (
+measures as (
+    select 'r' as score_kind, -recency_days as measure, r_score as score from rfm
+    union all
+    select 'f' as score_kind, frequency as measure, f_score as score from rfm
+    union all
+    select 'm' as score_kind, monetary as measure, m_score as score from rfm
+),
+
+ties_split as (
     select
-        better.customer_id,
-        worse.customer_id as other_customer_id
-    from rfm as better
-    inner join rfm as worse
-        on
-            (better.recency_days < worse.recency_days and better.r_score < worse.r_score)
-            or (better.recency_days = worse.recency_days and better.r_score != worse.r_score)
-            or (better.frequency > worse.frequency and better.f_score < worse.f_score)
-            or (better.frequency = worse.frequency and better.f_score != worse.f_score)
-            or (better.monetary > worse.monetary and better.m_score < worse.m_score)
-            or (better.monetary = worse.monetary and better.m_score != worse.m_score)
+        score_kind,
+        cast(measure as {{ dbt.type_string() }}) as offender
+    from measures
+    group by score_kind, measure
+    having count(distinct score) > 1
+),
+
+score_ranges as (
+    select
+        score_kind,
+        score,
+        min(measure) as lowest_measure,
+        max(measure) as highest_measure
+    from measures
+    group by score_kind, score
+),
+
+ordered_ranges as (
+    select
+        score_kind,
+        score,
+        lowest_measure,
+        lag(highest_measure) over (partition by score_kind order by score) as highest_measure_below
+    from score_ranges
+),
+
+out_of_order as (
+    select
+        score_kind,
+        cast(score as {{ dbt.type_string() }}) as offender
+    from ordered_ranges
+    where lowest_measure <= highest_measure_below
 ),
 
 dim_disagreements as (
     select
-        rfm.customer_id,
-        cast(null as {{ dbt.type_string() }}) as other_customer_id
+        'dim_customers' as score_kind,
+        rfm.customer_id as offender
     from rfm
     left join dim_customers
         on rfm.customer_id = dim_customers.customer_id
@@ -43,7 +74,9 @@ dim_disagreements as (
 ),
 
 final as (
-    select * from contradicting_pairs
+    select * from ties_split
+    union all
+    select * from out_of_order
     union all
     select * from dim_disagreements
 )
