@@ -14,11 +14,23 @@ dim_customers as (
 ),
 
 measures as (
-    select 'r' as score_kind, -recency_days as measure, r_score as score from rfm
+    select
+        'r' as score_kind,
+        -recency_days as measure,
+        r_score as score
+    from rfm
     union all
-    select 'f' as score_kind, frequency as measure, f_score as score from rfm
+    select
+        'f' as score_kind,
+        frequency as measure,
+        f_score as score
+    from rfm
     union all
-    select 'm' as score_kind, monetary as measure, m_score as score from rfm
+    select
+        'm' as score_kind,
+        monetary as measure,
+        m_score as score
+    from rfm
 ),
 
 ties_split as (
