@@ -72,9 +72,11 @@ def test_the_landing_page_is_the_project_overview(page, docs_site: Path) -> None
 def test_the_project_tree_lists_every_mart(page, docs_site: Path) -> None:
     page.goto(docs_site.as_uri())
     page.wait_for_selector("text=How data flows", timeout=30_000)
-    for folder in ("ecommerce", "models", "marts"):  # the tree opens one folder per click, as a reader would
+    # The tree opens one folder per click, as a reader would. Metrics, semantic models and saved queries each
+    # list an `ecommerce` folder too; the project's own tree (models) is the last section.
+    for folder in ("ecommerce", "models", "marts"):
         label = page.locator(f"span.filename-normal:text-is('{folder}')")
-        page.locator("a.menu-tree:visible", has=label).first.click()
+        page.locator("a.menu-tree:visible", has=label).last.click()
     links = {mart: page.locator(f"a[data-nav-unique-id='model.ecommerce.{mart}']") for mart in MARTS}
     links["customer_cohorts"].first.wait_for(state="visible", timeout=10_000)
     missing = [mart for mart, link in links.items() if not link.first.is_visible()]

@@ -14,8 +14,8 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 TWO_MUTANTS = """\
 - id: active_boundary_inclusive
   file: models/intermediate/int_customer_segments.sql
-  original: "when recency_days < {{ var('active_days') }} then 'Active'"
-  replacement: "when recency_days <= {{ var('active_days') }} then 'Active'"
+  original: "when recency_days < {{ thresholds.active_days }} then 'Active'"
+  replacement: "when recency_days <= {{ thresholds.active_days }} then 'Active'"
   models: 90 days still counts as Active
 - id: snippet_long_gone
   file: models/intermediate/int_customer_segments.sql
