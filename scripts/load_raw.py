@@ -38,6 +38,12 @@ class Batch:
     path: Path
     sha256: str
 
+    @property
+    def lineage(self) -> str:
+        """What every row of the batch carries in `_batch`: the file name and the start of its SHA-256, so a
+        batch reloaded with other content (`--full-refresh`) never passes for the one dbt judged before."""
+        return f"{self.path.name}#{self.sha256[:12]}"
+
 
 def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
@@ -96,7 +102,7 @@ def stage_batch(connection: duckdb.DuckDBPyConnection, batch: Batch, staging_tab
     connection.execute("drop table if exists rejected_lines; drop table if exists rejected_scans")
     sql = f"create or replace temp table {staging_table} as {parsed_rows_sql(batch, header)}"
     try:
-        connection.execute(sql, [batch.path.name, str(batch.path)])
+        connection.execute(sql, [batch.lineage, str(batch.path)])
     except duckdb.InvalidInputException:
         # DuckDB's strict reader gives up on a file that mixes CRLF and LF line ends; read a copy with LF only.
         with tempfile.TemporaryDirectory() as scratch:
@@ -104,11 +110,11 @@ def stage_batch(connection: duckdb.DuckDBPyConnection, batch: Batch, staging_tab
             normalised.write_bytes(batch.path.read_bytes().replace(b"\r\n", b"\n"))
             connection.execute("drop table if exists rejected_lines; drop table if exists rejected_scans")
             try:
-                connection.execute(sql, [batch.path.name, str(normalised)])
+                connection.execute(sql, [batch.lineage, str(normalised)])
             except duckdb.Error as error:
                 raise RawFileError(f"{batch.path}: cannot be read as CSV ({str(error).splitlines()[0]})") from None
     if header is not None:
-        connection.execute(f"insert into {staging_table} {malformed_rows_sql(batch.table)}", [batch.path.name])
+        connection.execute(f"insert into {staging_table} {malformed_rows_sql(batch.table)}", [batch.lineage])
     return connection.execute(f"select count(*) from {staging_table}").fetchone()[0]
 
 

@@ -1,93 +1,101 @@
 {#
     Emits CTEs, the last one named `cte_name`: the rows of `relation` plus two columns that tell duplicates
     from conflicts on `key_column`:
-      content_variants  how many different contents share the key (> 1 means a conflicting id);
-      copy_number       1 for one row of each key, 2 for the others; when content_variants = 1 those
-                        others are exact copies (duplicates). Which identical copy stays clean cannot
-                        matter: they are equal.
+      content_differs  true when rows sharing the key differ in content (a conflicting id);
+      copy_number      1 for one row of each key, 2 or more for the others; when content_differs is false
+                       those others are exact copies (duplicates). Which identical copy stays clean cannot
+                       matter: they are equal.
     Rows are compared on `content_columns` after normalisation, so copies that differ only in stray
     whitespace or case count as duplicates.
 
-    One GROUP BY on the key and one join, on a hash of the content, rather than window functions
-    partitioned by every content column: at 10 M transactions the windows needed more memory than DuckDB's
-    3 GB cap, while aggregates and joins spill to disk. Each value enters the hash with its length, so
-    ('a|b', 'c') and ('a', 'b|c') differ, and NULL differs from every text.
+    Built for 10 M-row exports under a 3 GB cap: one GROUP BY on the key keeps only the keys that repeat
+    (a small table), the rows of those keys alone are numbered by a window, and every other row passes
+    through untouched. No window or join runs over the whole table, and the content is compared through
+    min(hash) <> max(hash) rather than count(distinct ...).
 
     Usage, among the model's CTEs:
         {{ ecommerce.flag_copies('normalised', 'customer_id', ['customer_name', 'region'], 'flagged') }},
 #}
 {% macro flag_copies(relation, key_column, content_columns, cte_name) -%}
+{{ cte_name }}_hashed as (
+    select
+        {{ relation }}.*,
+        {{ ecommerce.content_hash(content_columns) }} as content_hash
+    from {{ relation }}
+),
+
+{{ cte_name }}_repeated_keys as (
+    select
+        {{ key_column }} as repeated_key,
+        min(content_hash) <> max(content_hash) as content_differs
+    from {{ cte_name }}_hashed
+    where {{ key_column }} is not null
+    group by {{ key_column }}
+    having count(*) > 1
+),
+
+{{ cte_name }}_single as (
+    select
+        {{ cte_name }}_hashed.*,
+        1 as copy_number,
+        false as content_differs
+    from {{ cte_name }}_hashed
+    left join {{ cte_name }}_repeated_keys
+        on {{ cte_name }}_hashed.{{ key_column }} = {{ cte_name }}_repeated_keys.repeated_key
+    where {{ cte_name }}_repeated_keys.repeated_key is null
+),
+
+{{ cte_name }}_repeated as (
+    select
+        {{ cte_name }}_hashed.*,
+        row_number() over (
+            partition by {{ cte_name }}_hashed.{{ key_column }}
+            order by {{ cte_name }}_hashed.content_hash
+        ) as copy_number,
+        {{ cte_name }}_repeated_keys.content_differs
+    from {{ cte_name }}_hashed
+    inner join {{ cte_name }}_repeated_keys
+        on {{ cte_name }}_hashed.{{ key_column }} = {{ cte_name }}_repeated_keys.repeated_key
+),
+
+{{ cte_name }} as (
+    select * from {{ cte_name }}_single
+    union all
+    select * from {{ cte_name }}_repeated
+)
+{%- endmacro %}
+
+{#
+    A hash of a row's content columns that is cheap to group on. DuckDB hashes the values themselves
+    (its multi-argument hash() tells ('a|b', 'c') from ('a', 'b|c') and NULL from every text, without
+    building a string). Elsewhere each value enters one string with its length, so those cases differ
+    too, and the string is hashed: md5, or Spark's xxhash64 (whose multi-argument form skips NULLs, so
+    (NULL, 'a') and ('a', NULL) would collide). Only rows of the same key are ever compared, so 64 bits
+    leave no practical room for collisions.
+#}
+{% macro content_hash(columns) -%}
+    {{ return(adapter.dispatch('content_hash', 'ecommerce')(columns)) }}
+{%- endmacro %}
+
+{% macro duckdb__content_hash(columns) -%}
+    hash({{ columns | join(', ') }})
+{%- endmacro %}
+
+{% macro default__content_hash(columns) -%}
+    {{ dbt.hash(ecommerce.length_prefixed(columns)) }}
+{%- endmacro %}
+
+{% macro spark__content_hash(columns) -%}
+    xxhash64({{ ecommerce.length_prefixed(columns) }})
+{%- endmacro %}
+
+{% macro length_prefixed(columns) -%}
     {%- set parts = [] -%}
-    {%- for column in content_columns -%}
+    {%- for column in columns -%}
         {%- if not loop.first -%}{%- do parts.append("'|'") -%}{%- endif -%}
         {%- do parts.append(
             "coalesce(" ~ dbt.concat(["cast(length(" ~ column ~ ") as " ~ dbt.type_string() ~ ")", "':'", column])
             ~ ", '-')") -%}
     {%- endfor -%}
-{{ cte_name }}_numbered as (
-    select
-        {{ relation }}.*,
-        {{ ecommerce.row_identity() }} as row_identity,
-        {{ ecommerce.content_hash(dbt.concat(parts)) }} as content_hash
-    from {{ relation }}
-),
-
-{{ cte_name }}_keys as (
-    select
-        {{ key_column }},
-        count(distinct content_hash) as content_variants,
-        min(row_identity) as kept_row_identity
-    from {{ cte_name }}_numbered
-    where {{ key_column }} is not null
-    group by {{ key_column }}
-),
-
-{{ cte_name }} as (
-    select
-        {{ cte_name }}_numbered.*,
-        case
-            when {{ cte_name }}_numbered.row_identity = {{ cte_name }}_keys.kept_row_identity then 1 else 2
-        end as copy_number,
-        coalesce({{ cte_name }}_keys.content_variants, 1) as content_variants
-    from {{ cte_name }}_numbered
-    left join {{ cte_name }}_keys
-        on {{ cte_name }}_numbered.{{ key_column }} = {{ cte_name }}_keys.{{ key_column }}
-)
-{%- endmacro %}
-
-{#
-    A hash of a text that is cheap to group and join on: DuckDB's 64-bit hash(), Spark's xxhash64; md5
-    elsewhere. Only rows of the same key are ever compared, so 64 bits leave no practical room for collisions.
-#}
-{% macro content_hash(expression) -%}
-    {{ return(adapter.dispatch('content_hash', 'ecommerce')(expression)) }}
-{%- endmacro %}
-
-{% macro default__content_hash(expression) -%}
-    {{ dbt.hash(expression) }}
-{%- endmacro %}
-
-{% macro duckdb__content_hash(expression) -%}
-    hash({{ expression }})
-{%- endmacro %}
-
-{% macro spark__content_hash(expression) -%}
-    xxhash64({{ expression }})
-{%- endmacro %}
-
-{#
-    A number unique to each row of a relation within one query, in no particular order (it only picks
-    which of several identical rows stays clean). Spark's row_number() demands an ORDER BY, which would
-    sort everything in one partition.
-#}
-{% macro row_identity() -%}
-    {{ return(adapter.dispatch('row_identity', 'ecommerce')()) }}
-{%- endmacro %}
-
-{% macro default__row_identity() -%}
-    row_number() over ()
-{%- endmacro %}
-
-{% macro spark__row_identity() -%}
-    monotonically_increasing_id()
+    {{ return(dbt.concat(parts)) }}
 {%- endmacro %}

@@ -4,6 +4,9 @@
     bad_timestamp, unknown_customer, unknown_product, bad_quantity, bad_price, total_mismatch.
     A customer or product counts as known only when it is clean (stg_customers / stg_products).
 #}
+{#- A table: the clean and quarantine views, their tests and the intermediate layer all read it. #}
+{{ config(materialized='table') }}
+
 with
 
 base_transactions as (

@@ -1,5 +1,7 @@
 """An incremental run after a new batch file (new, late, cross-batch duplicate and conflicting rows, and a
-customer that arrives after its transactions) equals a full refresh, mart by mart."""
+customer that arrives after its transactions) equals a full refresh, table by table; so does a run after a
+rules var changed or the loader reloaded a batch with other content. base_transactions judges only the new
+batch and the earlier rows of the ids it touches."""
 from __future__ import annotations
 
 import csv
@@ -12,7 +14,7 @@ from scripts.generate_data import generate
 from tests.integration.compare import assert_frames_match
 from tests.integration.conftest import postgres_project
 from tests.integration.dbt_project import DbtProject
-from tests.integration.mart_specs import MARTS
+from tests.integration.mart_specs import MARTS, QUARANTINE
 
 BASE = dict(seed=77, customers=100, products=40, transactions=1500)
 
@@ -87,7 +89,64 @@ def test_incremental_run_equals_full_refresh(engine_project, tmp_path: Path) -> 
     assert ids["new_id"] in fact_ids
     assert ids["late_customer_sale"] in fact_ids  # judged again once its customer arrived
     assert ids["conflicting_id"] not in fact_ids  # the stale clean copy was removed
-    for spec in MARTS:
-        assert_frames_match(incremental.query(f"select * from {spec.schema}.{spec.name}"),
-                            full.query(f"select * from {spec.schema}.{spec.name}"), spec.key, money=spec.money,
-                            approx=spec.approx, dates=spec.dates, ints=spec.ints, label=f"incremental {spec.name}")
+    # only the new batch and the first batch's rows of the two ids it repeats were judged in this run
+    assert rows_judged_in_last_run(incremental) == 102 + 2
+    assert_same_tables(incremental, full, "incremental")
+
+
+def rows_judged_in_last_run(project: DbtProject) -> int:
+    """Rows of base_transactions whose verdict the last dbt invocation reached."""
+    results = json.loads((project.root / "target" / "run_results.json").read_text())
+    invocation = results["metadata"]["invocation_id"]
+    counted = project.query("select count(*) as n from staging.base_transactions "
+                            f"where judged_in_invocation = '{invocation}'")
+    return int(counted.n[0])
+
+
+def assert_same_tables(actual: DbtProject, expected: DbtProject, label: str) -> None:
+    for spec in [*MARTS, *QUARANTINE]:
+        assert_frames_match(actual.query(f"select * from {spec.schema}.{spec.name}"),
+                            expected.query(f"select * from {spec.schema}.{spec.name}"), spec.key, money=spec.money,
+                            approx=spec.approx, dates=spec.dates, ints=spec.ints, label=f"{label} {spec.name}")
+
+
+def test_stored_verdicts_are_forgotten_when_rules_or_batches_change(tmp_path: Path) -> None:
+    """A run under another total_tolerance judges every row again (equal to a full build with that value);
+    so does a run after `load_raw --full-refresh` reloaded a batch with other content."""
+    raw_dir = tmp_path / "raw"
+    generate(raw_dir, dirty_rate=0.05, **BASE)
+    project = DbtProject.copy_of_repo(tmp_path / "incremental")
+    project.load_raw(raw_dir)
+    project.dbt("build", *FILES_VARS)
+
+    tolerant = ["--vars", json.dumps({"raw_source": "files", "total_tolerance": 1000})]
+    project.dbt("build", *tolerant)
+    stored = project.query("select count(*) as n from staging.base_transactions")
+    assert rows_judged_in_last_run(project) == int(stored.n[0])  # every row judged again
+    full = DbtProject.copy_of_repo(tmp_path / "full")
+    full.load_raw(raw_dir)
+    full.dbt("build", *tolerant)
+    assert "total_mismatch" not in set(full.query(
+        "select quarantine_reason from staging.quarantine_transactions").quarantine_reason)
+    assert_same_tables(project, full, "new tolerance")
+
+    # The same file name, other content: one transaction's quantity changed, its total with it.
+    path = raw_dir / "transactions.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    target = next(row for row in rows if row["Quantity"] == "1" and row["TransactionID"].startswith("T"))
+    target.update(Quantity="2", TotalValue=f"{2 * float(target['Price']):.2f}")
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    assert project.load_raw(raw_dir, check=False).returncode != 0  # a changed batch needs --full-refresh
+    project.load_raw(raw_dir, "--full-refresh")
+    project.dbt("build", *tolerant)
+    reloaded = DbtProject.copy_of_repo(tmp_path / "reloaded")
+    reloaded.load_raw(raw_dir)
+    reloaded.dbt("build", *tolerant)
+    quantity = project.query("select quantity from marts.fct_transactions "
+                             f"where transaction_id = '{target['TransactionID']}'").quantity
+    assert list(quantity) == [2]
+    assert_same_tables(project, reloaded, "reloaded batch")

@@ -37,7 +37,7 @@ typed as (
         signup_date_text,
         malformed_line,
         copy_number,
-        content_variants,
+        content_differs,
         {{ ecommerce.safe_date('signup_date_text') }} as signup_date
     from flagged
 ),
@@ -53,8 +53,8 @@ final as (
         case
             when malformed_line is not null then 'malformed_row'
             when customer_id is null then 'missing_id'
-            when copy_number > 1 and content_variants = 1 then 'duplicate'
-            when content_variants > 1 then 'conflicting_id'
+            when copy_number > 1 and not content_differs then 'duplicate'
+            when content_differs then 'conflicting_id'
             when signup_date is null
                 or signup_date < cast('{{ window.first }}' as date)
                 or signup_date > cast('{{ window.last }}' as date)

@@ -35,7 +35,7 @@ typed as (
         malformed_line,
         {{ ecommerce.safe_money('price_text') }} as price,
         copy_number,
-        content_variants
+        content_differs
     from flagged
 ),
 
@@ -50,8 +50,8 @@ final as (
         case
             when malformed_line is not null then 'malformed_row'
             when product_id is null then 'missing_id'
-            when copy_number > 1 and content_variants = 1 then 'duplicate'
-            when content_variants > 1 then 'conflicting_id'
+            when copy_number > 1 and not content_differs then 'duplicate'
+            when content_differs then 'conflicting_id'
             when price is null or price <= 0 then 'bad_price'
         end as quarantine_reason
     from typed
