@@ -4,6 +4,11 @@ Deterministic: the same arguments always give byte-identical files. Transactions
 so 10 million rows need no more memory than one chunk. With ``--dirty-rate`` every kind of bad row named
 in docs/metrics.md is injected, and ``defects.csv`` records which raw rows are bad and why (the ground truth
 the tests compare the quarantine models with).
+
+An incremental batch (``--append-from N``) continues a run made with ``--transactions N`` and otherwise the
+same arguments: every one of its transaction ids lies above every id that run wrote, its dirty rows
+included, so the batch holds new sales only. ``--cross-batch-rate`` adds a set share of deliberate
+cross-batch copies on top: exact copies and conflicting versions of clean rows of the earlier run.
 """
 from __future__ import annotations
 
@@ -70,6 +75,7 @@ class GeneratorConfig:
     end_date: date = date(2024, 12, 31)
     chunk_rows: int = DEFAULT_CHUNK_ROWS
     append_from: int | None = None
+    cross_batch_rate: float = 0.0
 
 
 def padded_ids(prefix: str, numbers: np.ndarray, width: int) -> np.ndarray:
@@ -90,6 +96,20 @@ def dirty_count(rows: int, rate: float, kinds: int) -> int:
     if rate <= 0:
         return 0
     return max(kinds, round(rows * rate))
+
+
+def last_transaction_number(transactions: int, dirty_rate: float) -> int:
+    """The highest transaction number a full run with these arguments can write: its good rows are numbered
+    1..transactions and each dirty row that needs an id of its own takes the next fresh one."""
+    return transactions + dirty_count(transactions, dirty_rate, len(TRANSACTION_DEFECTS))
+
+
+def donor_rows_of_a_full_run(transactions: int, dirty_rate: float) -> int:
+    """How many leading rows of a full run's file its dirty rows may copy or contradict: the donors are the
+    first 2 x dirty rows not given lower-case ids (see generate), so all lie among these. A row given
+    lower-case ids elsewhere still normalises to its generated self."""
+    n_dirty = dirty_count(transactions, dirty_rate, len(TRANSACTION_DEFECTS))
+    return 2 * n_dirty + max(2, n_dirty // 10) if n_dirty else 0
 
 
 def build_customers(config: GeneratorConfig, rng: np.random.Generator) -> pd.DataFrame:
@@ -253,14 +273,15 @@ def normalisation_rows(chunk: pd.DataFrame, count: int, rng: np.random.Generator
 
 
 def dirty_transaction_rows(donors: pd.DataFrame, config: GeneratorConfig, good_rows: int, count: int,
-                           rng: np.random.Generator, log: DefectLog) -> pd.DataFrame:
+                           first_fresh: int, rng: np.random.Generator, log: DefectLog) -> pd.DataFrame:
     """`count` bad transactions to append after the `good_rows` good ones; each has exactly one defect.
 
     `donors` are good rows indexed by their 0-based position in the file; duplicates copy them and
-    conflicting ids reuse their TransactionID, so both copies of a conflict are logged.
+    conflicting ids reuse their TransactionID, so both copies of a conflict are logged. Rows that need an id
+    of their own are numbered from `first_fresh`.
     """
     width = id_width(5, config.transactions)
-    fresh_numbers = iter(range(config.transactions + 1, config.transactions + count + 1))
+    fresh_numbers = iter(range(first_fresh, first_fresh + count))
     unknown_customer = f"C{config.customers + 5000:0{id_width(4, config.customers)}d}"
     unknown_product = f"P{config.products + 5000:0{id_width(3, config.products)}d}"
     donor_positions = [int(position) for position in rng.permutation(donors.index.to_numpy())]
@@ -307,6 +328,39 @@ def dirty_transaction_rows(donors: pd.DataFrame, config: GeneratorConfig, good_r
     return pd.DataFrame(rows, columns=TRANSACTION_HEADER)
 
 
+def cross_batch_rows(config: GeneratorConfig, catalogue: Catalogue, count: int, first_row_number: int,
+                     log: DefectLog) -> pd.DataFrame:
+    """`count` rows repeating clean rows of the earlier run (the last ones of its file, which its own dirty
+    rows never touch), alternately an exact copy (the copy is a `duplicate`) and a version with another
+    quantity and total (a `conflicting_id`: the earlier row is refused as well once both are loaded)."""
+    earlier_rows = config.append_from or 0
+    if count > earlier_rows - donor_rows_of_a_full_run(earlier_rows, config.dirty_rate):
+        raise ValueError(f"{count} cross-batch copies need more clean rows than the earlier run's "
+                         f"{earlier_rows} transactions hold")
+    earlier = GeneratorConfig(**{**config.__dict__, "transactions": earlier_rows, "append_from": None})
+    positions = range(earlier_rows - count, earlier_rows)
+    chunks = []
+    for chunk_index in sorted({position // config.chunk_rows for position in positions}):
+        chunk_start = chunk_index * config.chunk_rows
+        rows = min(config.chunk_rows, earlier_rows - chunk_start)
+        chunks.append(transaction_chunk(earlier, catalogue, chunk_start + 1, rows, chunk_index)
+                      .set_index(pd.RangeIndex(chunk_start, chunk_start + rows)))
+    originals = pd.concat(chunks).loc[list(positions)]
+    rows_out: list[dict[str, str]] = []
+    for step, original in enumerate(originals.to_dict("records")):
+        if step % 2 == 0:
+            rows_out.append(dict(original))
+            reason = "duplicate"
+        else:
+            quantity = int(original["Quantity"]) % 4 + 1
+            price_cents = round(float(original["Price"]) * 100)
+            rows_out.append({**original, "Quantity": str(quantity),
+                             "TotalValue": money(np.array([price_cents * quantity]))[0]})
+            reason = "conflicting_id"
+        log.add("transactions", original["TransactionID"], first_row_number + step, reason)
+    return pd.DataFrame(rows_out, columns=TRANSACTION_HEADER)
+
+
 def write_frame(frame: pd.DataFrame, path: Path, header: bool) -> None:
     frame.to_csv(path, mode="w" if header else "a", header=header, index=False, lineterminator="\n")
 
@@ -314,14 +368,21 @@ def write_frame(frame: pd.DataFrame, path: Path, header: bool) -> None:
 def generate(out_dir: Path, *, seed: int = 42, customers: int = 200, products: int = 100,
              transactions: int = 1000, dirty_rate: float = 0.0, start_date: date = date(2024, 1, 1),
              end_date: date = date(2024, 12, 31), chunk_rows: int = DEFAULT_CHUNK_ROWS,
-             append_from: int | None = None, parquet: bool = False) -> dict[str, int]:
+             append_from: int | None = None, cross_batch_rate: float = 0.0,
+             parquet: bool = False) -> dict[str, int]:
     """Write the raw files (and defects.csv) into `out_dir`; return the row count of each raw file.
 
-    With `append_from=N` only transactions numbered after N are written (an incremental batch), with
-    dates shifted to `start_date`..`end_date`; customers and products are the same as a full run.
+    With `append_from=N` only the `transactions - N` transactions after the first N are written (an
+    incremental batch continuing a full run with `transactions=N` and the same other arguments), dated
+    `start_date`..`end_date`; customers and products are the same as that run's. Every id of the batch lies
+    above `last_transaction_number(N, dirty_rate)`, the highest id that run can hold, dirty rows included.
+    `cross_batch_rate` (batches only) adds that share of the batch's new rows again as copies of clean rows
+    of the earlier run, alternately exact (duplicate) and with another quantity (conflicting_id).
     """
+    if cross_batch_rate and append_from is None:
+        raise ValueError("cross_batch_rate needs append_from: a full run has no earlier batch to repeat")
     config = GeneratorConfig(seed, customers, products, transactions, dirty_rate, start_date, end_date,
-                             chunk_rows, append_from)
+                             chunk_rows, append_from, cross_batch_rate)
     out_dir.mkdir(parents=True, exist_ok=True)
     catalogue = build_catalogue(config)
     log = DefectLog()
@@ -338,7 +399,8 @@ def generate(out_dir: Path, *, seed: int = 42, customers: int = 200, products: i
     write_frame(pd.concat([catalogue.customers, customer_rows]), out_dir / "customers.csv", header=True)
     write_frame(pd.concat([product_columns, product_rows]), out_dir / "products.csv", header=True)
 
-    first_number = (append_from or 0) + 1
+    # A batch's ids start above every id of the run it continues, so none of its rows is an old id again.
+    first_number = 1 if append_from is None else last_transaction_number(append_from, dirty_rate) + 1
     total_good = transactions - (append_from or 0)
     transactions_path = out_dir / "transactions.csv"
     write_frame(pd.DataFrame(columns=TRANSACTION_HEADER), transactions_path, header=True)
@@ -355,9 +417,16 @@ def generate(out_dir: Path, *, seed: int = 42, customers: int = 200, products: i
         write_frame(chunk, transactions_path, header=False)
         written += rows
     if n_dirty:
-        dirty = dirty_transaction_rows(donors, config, total_good, min(n_dirty, len(donors)), dirty_rng, log)
+        first_fresh = transactions + 1 if append_from is None else first_number + total_good
+        dirty = dirty_transaction_rows(donors, config, total_good, min(n_dirty, len(donors)), first_fresh,
+                                       dirty_rng, log)
         write_frame(dirty, transactions_path, header=False)
         written += len(dirty)
+    n_cross = round(total_good * cross_batch_rate)
+    if n_cross:
+        copies = cross_batch_rows(config, catalogue, n_cross, written + 1, log)
+        write_frame(copies, transactions_path, header=False)
+        written += len(copies)
     log.write(out_dir / "defects.csv")
     if parquet:
         write_parquet(out_dir)
@@ -392,8 +461,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--end-date", type=date.fromisoformat, default=date(2024, 12, 31),
                         help="last transaction date (default: 2024-12-31)")
     parser.add_argument("--append-from", type=int, default=None, metavar="N",
-                        help="write only transactions numbered after N (an incremental batch continuing a "
-                             "run with --transactions N); customers and products as in a full run")
+                        help="write an incremental batch continuing a run made with --transactions N and "
+                             "the same other arguments: the transactions after the first N, all with ids above "
+                             "every id of that run (its dirty rows included); customers and products as in a "
+                             "full run")
+    parser.add_argument("--cross-batch-rate", type=float, default=0.0, metavar="RATE",
+                        help="with --append-from: also write this share of the batch's new rows as copies of "
+                             "clean rows of the earlier run, alternately exact (duplicate) and with another "
+                             "quantity (conflicting_id); default 0: the batch holds new sales only")
     parser.add_argument("--parquet", action="store_true", help="also write .parquet copies (all columns text)")
     parser.add_argument("--chunk-rows", type=int, default=DEFAULT_CHUNK_ROWS, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -406,6 +481,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         parser.error("--end-date must not be before --start-date")
     if args.append_from is not None and not 0 <= args.append_from < args.transactions:
         parser.error("--append-from must be in [0, --transactions)")
+    if not 0 <= args.cross_batch_rate < 1:
+        parser.error("--cross-batch-rate must be in [0, 1)")
+    if args.cross_batch_rate and args.append_from is None:
+        parser.error("--cross-batch-rate needs --append-from")
     return args
 
 
@@ -414,7 +493,7 @@ def main(argv: list[str] | None = None) -> int:
     counts = generate(args.out, seed=args.seed, customers=args.customers, products=args.products,
                       transactions=args.transactions, dirty_rate=args.dirty_rate, start_date=args.start_date,
                       end_date=args.end_date, chunk_rows=args.chunk_rows, append_from=args.append_from,
-                      parquet=args.parquet)
+                      cross_batch_rate=args.cross_batch_rate, parquet=args.parquet)
     print(", ".join(f"{name}.csv: {rows} rows" for name, rows in counts.items()) + f" -> {args.out}")
     return 0
 

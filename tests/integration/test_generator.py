@@ -179,3 +179,43 @@ def test_cli_help_exits_zero_and_bad_arguments_exit_two(tmp_path: Path) -> None:
                          capture_output=True, text=True)
     assert bad.returncode == 2
     assert "Traceback" not in bad.stderr and "--transactions must be at least 1" in bad.stderr
+
+
+def test_append_batch_ids_lie_above_every_id_of_the_dirty_run_it_continues(tmp_path: Path) -> None:
+    # 500 good rows and 5 % dirt: ids T00001..T00500, then dirty rows with fresh ids up to T00525
+    generate(tmp_path / "full", seed=9, dirty_rate=0.05, **{**SMALL, "transactions": 500})
+    generate(tmp_path / "batch", seed=9, dirty_rate=0.05, append_from=500, **SMALL)
+    earlier = set(read(tmp_path / "full" / "transactions.csv").TransactionID.str.strip().str.upper()) - {""}
+    batch = read(tmp_path / "batch" / "transactions.csv").TransactionID.str.strip().str.upper()
+    assert max(earlier) <= "T00525"
+    assert not earlier & set(batch)
+    assert batch.iloc[0] == "T00526" and batch.iloc[99] == "T00625"  # the 100 new sales
+    assert min(batch[batch != ""]) == "T00526"
+
+
+def test_cross_batch_copies_repeat_clean_earlier_rows_exactly_or_with_another_quantity(tmp_path: Path) -> None:
+    generate(tmp_path / "full", seed=9, dirty_rate=0.05, **{**SMALL, "transactions": 500})
+    generate(tmp_path / "batch", seed=9, dirty_rate=0.05, append_from=500, cross_batch_rate=0.1, **SMALL)
+    earlier = read(tmp_path / "full" / "transactions.csv").set_index("TransactionID")
+    batch = read(tmp_path / "batch" / "transactions.csv")
+    repeated = batch[batch.TransactionID.isin(earlier.index) & (batch.TransactionID != "")]
+    # 10 % of 100 new sales: the earlier run's last 10 rows (T00491..T00500), alternately copied and changed
+    assert list(repeated.TransactionID) == [f"T{number:05d}" for number in range(491, 501)]
+    for position, row in enumerate(repeated.to_dict("records")):
+        original = earlier.loc[row["TransactionID"]].to_dict()
+        same = {column: row[column] for column in original} == original
+        assert same == (position % 2 == 0)
+        if not same:
+            assert row["Quantity"] != original["Quantity"]
+            assert Decimal(row["TotalValue"]) == Decimal(row["Quantity"]) * Decimal(row["Price"])
+    logged = read(tmp_path / "batch" / "defects.csv")
+    logged = logged[logged.record_id.isin(earlier.index) & (logged.record_id != "")]
+    assert list(logged.expected_reason) == ["duplicate", "conflicting_id"] * 5
+
+
+def test_append_batch_holds_no_cross_batch_copies_by_default(tmp_path: Path) -> None:
+    generate(tmp_path / "full", seed=9, dirty_rate=0.05, **{**SMALL, "transactions": 500})
+    generate(tmp_path / "batch", seed=9, dirty_rate=0.05, append_from=500, **SMALL)
+    defects = read(tmp_path / "batch" / "defects.csv")
+    earlier = set(read(tmp_path / "full" / "transactions.csv").TransactionID)
+    assert not set(defects.record_id) & (earlier - {""})
