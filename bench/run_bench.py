@@ -129,32 +129,55 @@ def floor_command(raw_dir: Path, out: Path) -> list[str]:
             "--memory-limit", os.environ.get("ECOMMERCE_DUCKDB_MEMORY_LIMIT", "3GB")]
 
 
+def best_of(rounds: list[list[Measurement]]) -> list[Measurement]:
+    """Each step's fastest run (the least disturbed by other work on the machine), with every run's time."""
+    best = []
+    for step in zip(*rounds):
+        fastest = min(step, key=lambda measurement: measurement.seconds)
+        runs = ", ".join(f"{measurement.seconds:.1f}" for measurement in step)
+        note = "; ".join(part for part in (f"runs: {runs} s", fastest.note) if part)
+        best.append(Measurement(fastest.label, fastest.size, fastest.seconds, fastest.peak_mib, note))
+    return best
+
+
 def duckdb_runs(work_dir: Path, size: int, raw_dir: Path, seed: int, base_env: dict[str, str],
-                incremental: bool) -> list[Measurement]:
+                incremental: bool, repeats: int) -> list[Measurement]:
+    """Steps a, b, c and e at one size, `repeats` rounds interleaved (a, b, c, e, a, b, c, e, ...), each
+    round from the same database holding only the loaded raw files; the fastest run of each step is kept."""
     project = project_copy(work_dir / f"duckdb-{size}")
-    env = {**base_env, "DBT_TARGET": "duckdb", "ECOMMERCE_DUCKDB_PATH": str(project / "bench.duckdb")}
+    database = project / "bench.duckdb"
+    env = {**base_env, "DBT_TARGET": "duckdb", "ECOMMERCE_DUCKDB_PATH": str(database)}
     build = [*dbt(project, "build", "--exclude", "resource_type:seed"), *FILES_VARS]
-    results = [measure("a0) load raw files, DuckDB", size, load_raw(raw_dir, "--full-refresh"), env, REPO_ROOT,
-                       work_dir / f"a0-{size}.log")]
-    results.append(measure("a) dbt build, DuckDB, files", size, build, env, project, work_dir / f"a-{size}.log"))
-    results[-1].note = "slowest: " + slowest_nodes(project) + "; " + publish_seconds(project)
-    results.append(measure("b) pandas pipeline", size, [sys.executable, "-m", "bench.pandas_pipeline", str(raw_dir),
-                                                        "--out-dir", str(work_dir / f"pandas-{size}")],
-                           base_env, REPO_ROOT, work_dir / f"b-{size}.log"))
-    results.append(measure("c) floor: hand-written DuckDB", size,
-                           floor_command(raw_dir, work_dir / f"floor-{size}.duckdb"), base_env, REPO_ROOT,
-                           work_dir / f"c-{size}.log"))
-    results[-1].note = "reads the CSV files itself (a reads what a0 loaded); no publish step"
-    if incremental:
-        appended = append_one_percent(raw_dir, size, seed, work_dir / f"raw-{size}-plus-1pct")
-        results.append(measure("e0) load the +1 % batch", size, load_raw(appended), env, REPO_ROOT,
-                               work_dir / f"e0-load-{size}.log"))
-        results.append(measure("e) incremental build, +1 % rows", size, build, env, project,
-                               work_dir / f"e-incremental-{size}.log"))
-        results[-1].note = "slowest: " + slowest_nodes(project)
-        results.append(measure("e) full refresh, same data", size, [*build, "--full-refresh"], env, project,
-                               work_dir / f"e-full-{size}.log"))
-    return results
+    loading = measure("a0) load raw files, DuckDB", size, load_raw(raw_dir, "--full-refresh"), env, REPO_ROOT,
+                      work_dir / f"a0-{size}.log")
+    loaded = work_dir / f"loaded-{size}.duckdb"
+    shutil.copyfile(database, loaded)
+    appended = append_one_percent(raw_dir, size, seed, work_dir / f"raw-{size}-plus-1pct") if incremental else None
+    rounds = []
+    for round_number in range(1, repeats + 1):
+        shutil.copyfile(loaded, database)
+        logs = work_dir / f"round-{round_number}"
+        logs.mkdir(exist_ok=True)
+        steps = [measure("a) dbt build, DuckDB, files", size, build, env, project, logs / f"a-{size}.log")]
+        steps[-1].note = "slowest: " + slowest_nodes(project) + "; " + publish_seconds(project)
+        steps.append(measure("b) pandas pipeline", size,
+                             [sys.executable, "-m", "bench.pandas_pipeline", str(raw_dir),
+                              "--out-dir", str(work_dir / f"pandas-{size}")], base_env, REPO_ROOT,
+                             logs / f"b-{size}.log"))
+        steps.append(measure("c) floor: hand-written DuckDB", size,
+                             floor_command(raw_dir, work_dir / f"floor-{size}.duckdb"), base_env, REPO_ROOT,
+                             logs / f"c-{size}.log"))
+        steps[-1].note = "reads the CSV files itself (a reads what a0 loaded); no publish step"
+        if appended is not None:
+            steps.append(measure("e0) load the +1 % batch", size, load_raw(appended), env, REPO_ROOT,
+                                 logs / f"e0-load-{size}.log"))
+            steps.append(measure("e) incremental build, +1 % rows", size, build, env, project,
+                                 logs / f"e-incremental-{size}.log"))
+            steps[-1].note = "slowest: " + slowest_nodes(project, 8)
+            steps.append(measure("e) full refresh, same data", size, [*build, "--full-refresh"], env, project,
+                                 logs / f"e-full-{size}.log"))
+        rounds.append(steps)
+    return [loading, *best_of(rounds)]
 
 
 def postgres_runs(work_dir: Path, sizes: list[int], seed: int, base_env: dict[str, str],
@@ -210,16 +233,16 @@ def targets(results: list[Measurement]) -> list[str]:
     incremental, full = step.get("e) in"), step.get("e) fu")
     checks = []
     if build and floor:
-        checks.append((f"full DuckDB build with tests within 3× of the floor: {build.seconds / floor.seconds:.1f}×",
-                       build.seconds <= 3 * floor.seconds))
+        checks.append((f"full DuckDB build with tests within 1.2× of the engine floor: "
+                       f"{build.seconds / floor.seconds:.2f}×", build.seconds <= 1.2 * floor.seconds))
     if build and pandas:
-        checks.append((f"faster than the pandas pipeline: {build.seconds:.1f} s vs {pandas.seconds:.1f} s",
-                       build.seconds < pandas.seconds))
+        checks.append((f"at least 8× faster than the pandas pipeline: {pandas.seconds / build.seconds:.1f}× "
+                       f"({build.seconds:.1f} s vs {pandas.seconds:.1f} s)", pandas.seconds >= 8 * build.seconds))
     if build:
-        checks.append((f"peak memory below 4 GiB: {build.peak_mib / 1024:.2f} GiB", build.peak_mib < 4096))
+        checks.append((f"peak memory at most 3 GiB: {build.peak_mib / 1024:.2f} GiB", build.peak_mib <= 3072))
     if incremental and full:
-        checks.append((f"incremental run on 1 % new rows under 15 % of a full build: "
-                       f"{100 * incremental.seconds / full.seconds:.0f} %", incremental.seconds < 0.15 * full.seconds))
+        checks.append((f"incremental run on 1 % new rows at most 10 % of a full build: "
+                       f"{100 * incremental.seconds / full.seconds:.0f} %", incremental.seconds <= 0.10 * full.seconds))
     return ["", f"## Targets at {size:,} transactions", "",
             *[f"- {'met' if met else 'MISSED'}: {text}" for text, met in checks]]
 
@@ -231,7 +254,9 @@ def write_results(path: Path, results: list[Measurement], started: datetime, com
         f"Run {started:%Y-%m-%d %H:%M} UTC with `{command}` on {machine()}.", "",
         "Wall time and peak memory (max RSS of the measured process tree, taken by `bench/measure_child.py`;",
         "for PostgreSQL the server's own memory is not included). Ratios are to the floor (c) and to the pandas pipeline (b)",
-        "of the same size. Raw data: `scripts/generate_data.py`, 1 % dirty rows, about 20 orders per customer.", "",
+        "of the same size. Raw data: `scripts/generate_data.py`, 1 % dirty rows, about 20 orders per customer;",
+        "the +1 % batch holds new sales (new ids). Steps a, b, c and e ran in interleaved rounds, each from the",
+        "same freshly loaded database; each row is the fastest run (every run's time is in the notes below).", "",
         "| step | transactions | wall time (s) | peak memory (MiB) | × floor | × pandas |",
         "|---|---:|---:|---:|---:|---:|",
     ]
@@ -263,6 +288,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--pg-paths", nargs="+", choices=["seed", "copy"], default=["seed", "copy"],
                         help="which PostgreSQL loading paths step d measures")
     parser.add_argument("--no-incremental", action="store_true", help="skip step e")
+    parser.add_argument("--repeats", type=int, default=2,
+                        help="interleaved rounds of steps a, b, c and e; the fastest run of each is reported")
     parser.add_argument("--seed", type=int, default=42, help="generator seed")
     parser.add_argument("--work-dir", type=Path, default=REPO_ROOT / "build" / "bench",
                         help="generated data, project copies and logs")
@@ -275,7 +302,7 @@ def main(argv: list[str] | None = None) -> None:
     results: list[Measurement] = []
     for size in args.sizes:
         results += duckdb_runs(args.work_dir, size, raw_data(args.work_dir, size, args.seed), args.seed, base_env,
-                               incremental=not args.no_incremental)
+                               incremental=not args.no_incremental, repeats=args.repeats)
         write_results(args.results, results, started, " ".join(["python -m bench.run_bench", *sys.argv[1:]]))
     if args.pg_sizes:
         results += postgres_runs(args.work_dir, args.pg_sizes, args.seed, base_env, args.pg_paths)

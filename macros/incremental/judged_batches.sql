@@ -32,7 +32,7 @@
 
 {#
     Pre-hook of an incrementally judged model: forget every stored verdict when it can no longer be trusted,
-    so the run judges all raw rows again, as a full refresh would:
+    so the run judges all raw rows again, as a full refresh would (always with raw_source seeds):
       - the rules changed (another raw_source, valid-date window or tolerance);
       - a batch judged before is gone from the raw table (`scripts/load_raw.py --full-refresh` reloaded it,
         or with other content).
@@ -45,7 +45,9 @@
         {{ exceptions.raise_compiler_error(this ~ " was built by an earlier version of the project, which did "
             ~ "not record its batches: run `dbt build --full-refresh` once") }}
     {%- endif -%}
-    {%- if is_incremental() -%}
+    {%- if is_incremental() and not ecommerce.judges_new_batches_only() -%}
+        delete from {{ this }}
+    {%- elif is_incremental() -%}
         delete from {{ this }}
         where judged_with <> {{ ecommerce.transaction_rules() }}
             or exists (
