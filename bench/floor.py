@@ -19,7 +19,7 @@ and the raw tables dbt keeps (the floor reads the files directly). Differences i
 line the CSV reader cannot parse is quarantined as malformed_row with its text, as scripts/load_raw.py
 does, but the floor reads CSV only (no .parquet batches) and does not retry a file that mixes CRLF and LF.
 
-    python -m bench.floor data/raw --out build/floor.duckdb --threads 2 --memory-limit 3GB
+    python -m bench.floor data/raw --out build/floor.duckdb --threads 2 --memory-limit 2.7GB
 """
 from __future__ import annotations
 
@@ -93,8 +93,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, default=Path("build/floor.duckdb"),
                         help="DuckDB file to write (replaced; default: build/floor.duckdb)")
     parser.add_argument("--threads", type=int, default=2, help="DuckDB threads (default: 2, as profiles.yml)")
-    parser.add_argument("--memory-limit", default="3GB",
-                        help="DuckDB memory cap, e.g. 3GB (default: 3GB, the build's default cap)")
+    parser.add_argument("--memory-limit", default="2.7GB",
+                        help="DuckDB memory cap (default: 2.7GB, the build's default cap in profiles.yml)")
     vars_group = parser.add_argument_group("the project's vars (defaults as in dbt_project.yml)")
     vars_group.add_argument("--as-of-date", type=date.fromisoformat, default=None,
                             help="ISO date; default: the latest clean transaction date")

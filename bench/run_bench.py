@@ -126,7 +126,7 @@ def slowest_nodes(project: Path, count: int = 5) -> str:
 def floor_command(raw_dir: Path, out: Path) -> list[str]:
     """The engine floor on the files the build loads, with the build's threads and memory cap (profiles.yml)."""
     return [sys.executable, "-m", "bench.floor", str(raw_dir), "--out", str(out), "--threads", str(DUCKDB_THREADS),
-            "--memory-limit", os.environ.get("ECOMMERCE_DUCKDB_MEMORY_LIMIT", "3GB")]
+            "--memory-limit", os.environ.get("ECOMMERCE_DUCKDB_MEMORY_LIMIT", "2.7GB")]
 
 
 def best_of(rounds: list[list[Measurement]]) -> list[Measurement]:
