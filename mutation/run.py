@@ -74,6 +74,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{len(mutants) - len(stale)} of {len(mutants)} mutants apply")
         return 1 if stale else 0
     outcomes: list[Outcome] = []
+    if args.work_dir is not None:
+        args.work_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="mutation-", dir=args.work_dir) as temp:
         pristine = copy_checkout(Path(temp) / "pristine")
         for number, mutant in enumerate(mutants, start=1):
