@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
 .DEFAULT_GOAL := help
-.PHONY: help venv dev-venv check-raw run build docs docs-serve lint lint-sql test test-fast generate clean pg-up pg-down pg-check pg-build report chromium bench mutation bi bi-down
+.PHONY: help venv dev-venv check-raw run build publish docs docs-serve lint lint-sql test test-fast generate clean pg-up pg-down pg-check pg-build report chromium bench mutation bi bi-down
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -38,6 +38,9 @@ run: check-raw ## Set up, load the sample, build + test every model on DuckDB, g
 
 build: venv ## dbt build only (models + tests), on the current target
 	$(DBT) build
+
+publish: venv ## Publish the marts as they are in the working database (after a partial build, e.g. slim CI)
+	$(DBT) run-operation publish
 
 docs: venv ## Generate the dbt docs site: target/index.html and the single file target/static_index.html
 	$(DBT) docs generate --static

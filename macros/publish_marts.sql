@@ -23,15 +23,68 @@
     '{{ value | replace("'", "''") }}'
 {%- endmacro %}
 
-{% macro publish_marts(results) -%}
-    {%- if not execute or flags.WHICH != 'build' -%}
-        {{ return('select 1 as nothing_to_publish') }}
+{#
+    On-run-start of a `dbt build`: refuse a serving path that would destroy something (the working
+    database, a folder, a file that is not a DuckDB database), before any model runs; then remove the
+    unfinished copies a killed or failed publish of this working database left behind.
+#}
+{% macro prepare_publish() -%}
+    {%- if execute and flags.WHICH == 'build' -%}
+        {%- do adapter.dispatch('prepare_publish', 'ecommerce')() -%}
     {%- endif -%}
+    select 1 as publish_prepared
+{%- endmacro %}
+
+{% macro default__prepare_publish() -%}
+{%- endmacro %}
+
+{% macro duckdb__prepare_publish() -%}
+    {%- set checked = run_query(
+        "select ecommerce_check_serving_path(" ~ ecommerce.sql_text(ecommerce.serving_path())
+        ~ ", (select list(path) from duckdb_databases() where path is not null))") -%}
+    {%- set problem = checked.columns[0].values()[0] -%}
+    {%- if problem -%}
+        {{ exceptions.raise_compiler_error("Nothing built, nothing published: " ~ problem) }}
+    {%- endif -%}
+    {%- do run_query("select ecommerce_remove_stale_copies("
+        ~ ecommerce.sql_text(ecommerce.serving_copy_prefix()) ~ ")") -%}
+{%- endmacro %}
+
+{# Unfinished copies are named after the working database, so a build only ever removes its own leftovers. #}
+{% macro serving_copy_prefix() -%}
+    {{ return(ecommerce.serving_path() ~ '.' ~ local_md5(target.path | string)[:8] ~ '.') }}
+{%- endmacro %}
+
+{% macro not_published(reason) -%}
+    {%- do log("Marts not published: " ~ reason ~ ". BI tools keep reading the previous marts; "
+        ~ "`dbt run-operation publish` publishes the marts as they are in the working database.", info=true) -%}
+    {{ return('select 1 as nothing_to_publish') }}
+{%- endmacro %}
+
+{% macro first_names(names, limit=5) -%}
+    {{ return(names[:limit] | join(', ') ~ (' and ' ~ (names | length - limit) ~ ' more' if names | length > limit else '')) }}
+{%- endmacro %}
+
+{% macro mart_nodes() -%}
     {%- set marts = [] -%}
     {%- for node in graph.nodes.values()
         if node.resource_type == 'model' and node.fqn[1] == 'marts' and node.config.enabled -%}
         {%- do marts.append(node) -%}
     {%- endfor -%}
+    {{ return(marts | sort(attribute='name')) }}
+{%- endmacro %}
+
+{% macro publish_marts(results) -%}
+    {%- if not execute -%}
+        {{ return('select 1 as nothing_to_publish') }}
+    {%- endif -%}
+    {%- if flags.WHICH == 'run' -%}
+        {{ return(ecommerce.not_published("`dbt run` does not run the tests; `dbt build` publishes after they pass")) }}
+    {%- endif -%}
+    {%- if flags.WHICH != 'build' -%}
+        {{ return('select 1 as nothing_to_publish') }}
+    {%- endif -%}
+    {%- set marts = ecommerce.mart_nodes() -%}
     {%- set built = [] -%}
     {%- set failed = [] -%}
     {%- for result in results -%}
@@ -45,13 +98,42 @@
     {%- for node in marts if node.unique_id not in built -%}
         {%- do missing.append(node.name) -%}
     {%- endfor -%}
-    {%- if failed or missing -%}
-        {%- do log("Marts not published: "
-            ~ ((failed | length) ~ " nodes failed or were skipped" if failed else "this build did not build "
-            ~ missing | join(', ')), info=true) -%}
-        {{ return('select 1 as nothing_to_publish') }}
+    {%- if failed -%}
+        {{ return(ecommerce.not_published((failed | length) ~ " nodes failed or were skipped ("
+            ~ ecommerce.first_names(failed) ~ ")")) }}
     {%- endif -%}
-    {{ return(adapter.dispatch('publish_built_marts', 'ecommerce')(marts | sort(attribute='name'))) }}
+    {%- if missing -%}
+        {{ return(ecommerce.not_published("this build did not build " ~ ecommerce.first_names(missing))) }}
+    {%- endif -%}
+    {{ return(ecommerce.publish_built_marts(marts)) }}
+{%- endmacro %}
+
+{#
+    `dbt run-operation publish`: publish the marts as they are in the working database, after a partial
+    build (`dbt build -s customer_rfm`, slim CI) that the on-run-end hook does not publish. Every mart must
+    exist; the same checks and the same atomic replacement as after a full build.
+#}
+{% macro publish() -%}
+    {%- set marts = ecommerce.mart_nodes() -%}
+    {%- set absent = [] -%}
+    {%- for node in marts
+        if adapter.get_relation(database=node.database, schema=node.schema, identifier=node.alias) is none -%}
+        {%- do absent.append(node.name) -%}
+    {%- endfor -%}
+    {%- if absent -%}
+        {{ exceptions.raise_compiler_error("Nothing published: the working database has no "
+            ~ ecommerce.first_names(absent) ~ "; run `dbt build` first") }}
+    {%- endif -%}
+    {%- do adapter.dispatch('prepare_publish', 'ecommerce')() -%}
+    {#- Like the on-run-end hook, the publish SQL runs outside dbt's transaction: it attaches, writes and
+        renames a file (DuckDB) or manages its own transaction (PostgreSQL). run_query left one open. -#}
+    {%- do run_query('select 1 as publish_begins') -%}
+    {%- do adapter.commit() -%}
+    {%- do adapter.execute(ecommerce.publish_built_marts(marts), auto_begin=false) -%}
+{%- endmacro %}
+
+{% macro publish_built_marts(marts) -%}
+    {{ return(adapter.dispatch('publish_built_marts', 'ecommerce')(marts)) }}
 {%- endmacro %}
 
 {% macro default__publish_built_marts(marts) -%}
@@ -60,7 +142,7 @@
 
 {% macro duckdb__publish_built_marts(marts) -%}
     {%- set final_path = ecommerce.serving_path() -%}
-    {%- set staging_path = final_path ~ '.' ~ invocation_id ~ '.tmp' -%}
+    {%- set staging_path = ecommerce.serving_copy_prefix() ~ invocation_id ~ '.tmp' -%}
     select ecommerce_make_parent_dirs({{ ecommerce.sql_text(staging_path) }});
     attach {{ ecommerce.sql_text(staging_path) }} as ecommerce_serving
         (storage_version '{{ ecommerce.serving_storage_version() }}');
