@@ -179,7 +179,7 @@ def test_bad_publish_setting_is_refused_before_the_build(postgres_build: DbtProj
     assert "Traceback" not in result.stdout + result.stderr
 
 
-def test_bi_role_sessions_idle_in_a_transaction_end_after_a_minute(pg_server) -> None:
+def test_bi_role_sessions_have_a_one_minute_idle_in_transaction_limit(pg_server) -> None:
     if not pg_server.data_dir:
         pytest.skip("PGHOST names the user's own server: the project did not create its BI role")
     from scripts.pg_server import connect as connect_server
