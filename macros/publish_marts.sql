@@ -164,13 +164,14 @@
     {% for node in marts -%}
     create table marts_next.{{ node.alias }} as select * from "{{ node.schema }}"."{{ node.alias }}";
     {% endfor -%}
-    drop schema if exists marts cascade;
-    alter schema marts_next rename to marts;
-    grant usage on schema marts to {{ role }};
-    grant select on all tables in schema marts to {{ role }};
+    {#- Grants follow the schema through the rename: granted before it, they keep the swap short. #}
+    grant usage on schema marts_next to {{ role }};
+    grant select on all tables in schema marts_next to {{ role }};
+    {{ ecommerce.postgres_swap_in_marts_next() }}
     commit;
     {%- for node in marts %}
     analyze marts.{{ node.alias }};
     {%- endfor %}
-    {%- do log("Published " ~ marts | length ~ " marts to schema marts", info=true) -%}
+    {#- Logged before the hook runs this SQL: the hook's own OK or ERROR line says whether the swap happened. -#}
+    {%- do log("Publishing " ~ marts | length ~ " marts to schema marts", info=true) -%}
 {%- endmacro %}

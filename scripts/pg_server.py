@@ -12,6 +12,7 @@ import json
 import os
 import pwd
 import secrets
+import shlex
 import shutil
 import socket
 import subprocess
@@ -26,6 +27,11 @@ from typing import Iterator
 PG_USER_NAME = "ecommerce_pg"
 DATABASE = "ecommerce"
 BI_ROLE = "bi_reader"
+# A BI session left `idle in transaction` (psycopg's and JDBC's default after a select) holds locks on the
+# marts it read, which the publish step's swap must wait for. The role is read-only, so ending such a session
+# loses nothing but the connection; after this long PostgreSQL ends it, which is shorter than the swap's
+# patience (macros/postgres/swap_marts.sql), so one forgotten session no longer stops a nightly publish.
+BI_IDLE_IN_TRANSACTION_LIMIT = "1min"
 PG_BIN_CANDIDATES = (Path("/usr/lib/postgresql/15/bin"), Path("/usr/local/bin"), Path("/usr/bin"))
 
 
@@ -46,6 +52,29 @@ class ServerInfo:
     def env(self) -> dict[str, str]:
         return {"PGHOST": self.host, "PGPORT": str(self.port), "PGUSER": self.user, "PGPASSWORD": self.password,
                 "PGDATABASE": self.database, "BI_READER_PASSWORD": self.bi_reader_password}
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write a file only its owner may read, with that mode from its creation: no moment when others could.
+
+    A fresh file (O_EXCL, mode 0600) is filled, then renamed over `path`, so a file that existed with a
+    looser mode is replaced rather than reused, and a reader never sees it half written.
+    """
+    fresh = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fresh.unlink(missing_ok=True)
+    descriptor = os.open(fresh, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(fresh, path)
+    except BaseException:
+        fresh.unlink(missing_ok=True)
+        raise
+
+
+def shell_exports(variables: dict[str, str]) -> str:
+    """`export NAME=value` lines that a POSIX shell reads back as exactly these values (any character)."""
+    return "".join(f"export {name}={shlex.quote(value)}\n" for name, value in variables.items())
 
 
 def pg_binary(name: str) -> str:
@@ -126,6 +155,8 @@ def bootstrap(info: ServerInfo) -> None:
         cursor.execute(f"create database {DATABASE}")
         cursor.execute(f"create role {BI_ROLE} login password %s nosuperuser nocreatedb nocreaterole",
                        (info.bi_reader_password,))
+        cursor.execute(f"alter role {BI_ROLE} set idle_in_transaction_session_timeout = %s",
+                       (BI_IDLE_IN_TRANSACTION_LIMIT,))
         cursor.execute(f"grant connect on database {DATABASE} to {BI_ROLE}")
         cursor.execute(f"revoke temporary on database {DATABASE} from public")
     admin.close()
@@ -149,7 +180,7 @@ def start_server() -> ServerInfo:
             shutil.chown(socket_dir, os_user)
         root.chmod(0o700)
         password_file = root / "pwfile"
-        password_file.write_text(info.password + "\n", encoding="utf-8")
+        write_private(password_file, info.password + "\n")
         if os_user:
             shutil.chown(password_file, os_user)
         run_as(os_user, [pg_binary("initdb"), "-D", str(data_dir), "-U", info.user, "--pwfile", str(password_file),
@@ -275,11 +306,8 @@ def command_start(state_dir: Path) -> int:
             return 1
         info = start_server()
         print(f"started PostgreSQL on {info.host}:{info.port} (data in {info.data_dir})")
-    state_file(state_dir).write_text(json.dumps(asdict(info)), encoding="utf-8")
-    state_file(state_dir).chmod(0o600)
-    env_lines = "".join(f"export {name}={value}\n" for name, value in info.env().items())
-    (state_dir / "env.sh").write_text(env_lines, encoding="utf-8")
-    (state_dir / "env.sh").chmod(0o600)
+    write_private(state_file(state_dir), json.dumps(asdict(info)))
+    write_private(state_dir / "env.sh", shell_exports(info.env()))
     print(f"connection settings: source {state_dir / 'env.sh'}")
     return 0
 

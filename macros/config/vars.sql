@@ -131,6 +131,8 @@
     {%- do ecommerce.number_var('pareto_share', 0, 1, exclusive=true) -%}
     {%- do ecommerce.number_var('total_tolerance', 0) -%}
     {%- do ecommerce.int_var('max_recursion_levels', 1) -%}
+    {#- not a var, but read by the publish step at the end: a bad value should stop the build before it starts -#}
+    {%- do ecommerce.publish_retry_settings() -%}
     {#- a hook must render to SQL; this one only checks -#}
     select 1 as vars_are_valid
 {%- endmacro %}
