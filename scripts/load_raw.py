@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 
 from scripts.csv_lines import MAX_RECORD_BYTES, scan_csv, write_rows
 from scripts.literal_paths import duckdb_literal, snapshot, sql_string
@@ -121,13 +120,10 @@ def stage_csv(connection: duckdb.DuckDBPyConnection, batch: Batch, copy: Path, s
         if (parsed, rejected) != (scan.rows, set()):
             raise RawFileError(f"{batch.path}: the CSV reader finds {parsed} rows where the file's lines hold "
                                f"{scan.rows}; check its quoting near line {min(rejected, default='?')}")
-    malformed = pd.DataFrame({"line": [line for line, _ in scan.malformed],
-                              "text": [text for _, text in scan.malformed]}, dtype=object)
-    connection.register("malformed_lines", malformed)
     nulls = ", ".join(f"null::varchar as {name.lower()}" for name in raw_columns()[batch.table])
-    connection.execute(f"insert into {staging_table} select {nulls}, ? as _batch, line::bigint as _line, "
-                       "text::varchar as _malformed from malformed_lines", [batch.lineage])
-    connection.unregister("malformed_lines")
+    connection.execute(f"insert into {staging_table} select {nulls}, ? as _batch, unnest(?::bigint[]) as _line, "
+                       "unnest(?::varchar[]) as _malformed",
+                       [batch.lineage, [line for line, _ in scan.malformed], [text for _, text in scan.malformed]])
     return scan.records
 
 
