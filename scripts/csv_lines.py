@@ -22,6 +22,7 @@ MAX_RECORD_BYTES = 1 << 20
 # MAX_RECORD_BYTES holds no line that long.
 BLOCK_BYTES = MAX_RECORD_BYTES // 2
 QUOTE = b'"'
+CR = b"\r"
 
 
 @dataclass
@@ -69,12 +70,12 @@ class LineSplitter:
             if self.quotes % 2 == 0 or self.size > MAX_RECORD_BYTES:
                 yield from self.close()
             return
-        text = line.removesuffix(b"\r")
+        text = line.removesuffix(CR)
         if not text:
             return  # a blank line is no record (CSV readers skip it too)
         if len(line) >= MAX_RECORD_BYTES:
             yield Record(number, text, False)
-        elif QUOTE not in text:
+        elif QUOTE not in text and CR not in text:
             yield Record(number, text, text.count(b",") == self.width - 1)
         elif text.count(QUOTE) % 2 == 0:
             yield Record(number, text, parse_record(text, self.width) is not None)
@@ -98,8 +99,8 @@ class LineSplitter:
 
 def all_rows(block: bytes, lines: list[bytes], width: int) -> bool:
     """Whether every line of a block is plainly a row: no quote, the header's number of fields, not long."""
-    if QUOTE in block or width < 2:
-        return False
+    if QUOTE in block or width < 2 or block.count(CR) != block.count(b"\r\n"):
+        return False  # a quote or a carriage return inside a line needs a closer look
     commas = list(map(bytes.count, lines, repeat(b",")))
     return commas.count(width - 1) == len(commas) and (
         len(block) < MAX_RECORD_BYTES or max(map(len, lines)) < MAX_RECORD_BYTES)

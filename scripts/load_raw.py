@@ -124,7 +124,11 @@ def stage_csv(connection: duckdb.DuckDBPyConnection, batch: Batch, copy: Path, s
     connection.execute(f"insert into {staging_table} select {nulls}, ? as _batch, unnest(?::bigint[]) as _line, "
                        "unnest(?::varchar[]) as _malformed",
                        [batch.lineage, [line for line, _ in scan.malformed], [text for _, text in scan.malformed]])
-    return scan.records
+    staged = connection.execute(f"select count(*) from {staging_table}").fetchone()[0]
+    if staged != scan.records:
+        raise RawFileError(f"{batch.path}: {staged} rows staged where its lines hold {scan.records} records; "
+                           "nothing of it was loaded")
+    return staged
 
 
 def stage_batch(connection: duckdb.DuckDBPyConnection, batch: Batch, staging_table: str) -> int:

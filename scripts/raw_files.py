@@ -105,6 +105,9 @@ def check_csv_file(path: Path, table: str) -> list[str]:
     if path.stat().st_size == 0:
         raise RawFileError(f"{path}: file is empty (expected a header row)")
     check_utf8_text(path)
+    with path.open("rb") as handle:
+        if b"\r" in handle.readline().removesuffix(b"\n").removesuffix(b"\r"):
+            raise RawFileError(f"{path}: its lines end in CR only; re-export with LF or CRLF line ends")
     header = read_csv_header(path)
     check_header(path, header, raw_columns()[table])
     return header
