@@ -19,10 +19,10 @@ def check_seed_file(path: Path, table: str) -> None:
     header = check_csv_file(path, table)
     malformed = malformed_records(path, len(header))
     if malformed:
-        line, fields = malformed[0]
+        line, why = malformed[0]
         more = f" (and {len(malformed) - 1} more)" if len(malformed) > 1 else ""
         raise RawFileError(
-            f"{path}: line {line} has {fields} fields, expected {len(header)}{more}; `dbt seed` cannot load "
+            f"{path}: line {line} {why}{more}; `dbt seed` cannot load "
             "malformed lines: fix them, or load the export with `python -m scripts.load_raw DIR`, which "
             "quarantines them as malformed_row")
 

@@ -437,13 +437,14 @@ def generate(out_dir: Path, *, seed: int = 42, customers: int = 200, products: i
 def write_parquet(out_dir: Path) -> None:
     import duckdb
 
+    from scripts.literal_paths import duckdb_literal, sql_string
+
     with duckdb.connect() as connection:
         for name in ("customers", "products", "transactions"):
-            source = (out_dir / f"{name}.csv").as_posix()
-            target = (out_dir / f"{name}.parquet").as_posix()
-            connection.execute(
-                f"copy (select * from read_csv('{source}', all_varchar = true, header = true)) "
-                f"to '{target}' (format parquet)")
+            source = duckdb_literal(connection, out_dir / f"{name}.csv")
+            target = sql_string((out_dir / f"{name}.parquet").as_posix())
+            connection.execute(f"copy (select * from read_csv(?, all_varchar = true, header = true)) "
+                               f"to {target} (format parquet)", [source])
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

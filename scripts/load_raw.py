@@ -4,13 +4,17 @@
     python -m scripts.load_raw DIR --target postgres    # PostgreSQL (PG* variables), with COPY
 
 Each table may arrive as several batch files (`transactions.csv`, `transactions_2024-06-02.csv`, ... or
-`.parquet`). Every file is checked first (UTF-8 text, the expected header in any order); one bad file stops
-the load with one line naming it, before anything is written. Columns are matched by header name and kept
-as text. A line that cannot be parsed as a row (too many or too few fields, broken quoting) is loaded as a
-row of its own with its raw text in `_malformed`, so staging quarantines it as `malformed_row` and no line
-is lost. Loads append: a batch already loaded (same name, same content) is skipped, so a daily run only
-reads the new files; a loaded batch that changed or disappeared is an error unless `--full-refresh`
-reloads everything. The same parser (DuckDB's CSV reader) serves both targets, so both see the same rows.
+`.parquet`). Every file is checked first (UTF-8 text without NUL bytes, at least one row, the expected
+columns in any order, Parquet columns as strings); one bad file stops the load with one line naming it,
+before anything is written. Columns are matched by header name and kept as text. A line that cannot be
+parsed as a row (too many or too few fields, broken quoting, over 1 MiB) is loaded as a row of its own with
+its raw text in `_malformed`, so staging quarantines it as `malformed_row` and no line is lost: the lines
+are counted independently of the CSV reader, so a stray quote costs its own line, never the lines after
+it. Each batch is read from a private copy whose hash is the one recorded, so the file read is the file
+named (`[ ] * ?` in a name included) and unchanged since it was checked. Loads append: a batch already
+loaded (same name, same content) is skipped, so a daily run only reads the new files; a loaded batch that
+changed or disappeared is an error unless `--full-refresh` reloads everything. The same parsing serves
+both targets, so both see the same rows.
 """
 from __future__ import annotations
 
@@ -25,7 +29,10 @@ from pathlib import Path
 
 import duckdb
 
-from scripts.raw_files import RawFileError, check_csv_file, find_batches, raw_columns
+from scripts.csv_lines import MAX_RECORD_BYTES, scan_csv, write_rows
+from scripts.literal_paths import duckdb_literal, snapshot, sql_string
+from scripts.parquet_batches import check_parquet_file, parquet_row_count
+from scripts.raw_files import RawFileError, check_csv_file, find_batches, raw_columns, read_csv_header
 
 SCHEMA = "raw"
 BATCHES_TABLE = "_loaded_batches"
@@ -56,66 +63,88 @@ def file_sha256(path: Path) -> str:
 def collect_batches(raw_dir: Path) -> list[Batch]:
     """Every batch file of every table, checked; raises RawFileError on the first bad one."""
     batches = []
-    for table in raw_columns():
-        for path in find_batches(raw_dir, table):
-            if path.suffix == ".csv":
-                check_csv_file(path, table)
-            else:
-                check_parquet_file(path, table)
-            batches.append(Batch(table, path, file_sha256(path)))
+    with duckdb.connect() as connection:
+        for table in raw_columns():
+            for path in find_batches(raw_dir, table):
+                if path.suffix == ".csv":
+                    check_csv_file(path, table)
+                else:
+                    check_parquet_file(connection, path, table)
+                batches.append(Batch(table, path, file_sha256(path)))
     return batches
 
 
-def check_parquet_file(path: Path, table: str) -> None:
-    try:
-        names = [row[0] for row in duckdb.execute("describe select * from read_parquet(?)", [str(path)]).fetchall()]
-    except duckdb.Error as error:
-        raise RawFileError(f"{path}: not a readable Parquet file ({str(error).splitlines()[0]})") from None
-    expected = raw_columns()[table]
-    if sorted(names) != sorted(expected):
-        raise RawFileError(f"{path}: wrong columns {','.join(names)!r}; expected {','.join(expected)!r} in any order")
-
-
 def parsed_rows_sql(batch: Batch, header: list[str] | None) -> str:
-    """SQL (with one `?` for the path) giving the batch's rows: export columns as text + lineage columns."""
+    """SQL (with one `?` for the lineage, one for the path) giving a batch's rows as export columns (text)
+    plus lineage columns; a CSV's unparsable lines go to the table `rejected_lines`."""
     names = raw_columns()[batch.table]
     select = ", ".join(f'cast("{name}" as varchar) as {name.lower()}' for name in names)
-    if batch.path.suffix == ".parquet":
+    if header is None:
         return f"select {select}, ? as _batch, null::bigint as _line, null::varchar as _malformed from read_parquet(?)"
     columns = "{" + ", ".join(f"'{name}': 'VARCHAR'" for name in header) + "}"
     return (f"select {select}, ? as _batch, null::bigint as _line, null::varchar as _malformed "
             f"from read_csv(?, header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"', "
-            f"columns = {columns}, store_rejects = true, rejects_table = 'rejected_lines', "
-            f"rejects_scan = 'rejected_scans')")
+            f"columns = {columns}, max_line_size = {2 * MAX_RECORD_BYTES}, store_rejects = true, "
+            "rejects_table = 'rejected_lines', rejects_scan = 'rejected_scans')")
 
 
-def malformed_rows_sql(table: str) -> str:
-    """The rejected lines of the last CSV scan, one row each (a line may be rejected for several columns)."""
-    nulls = ", ".join(f"null::varchar as {name.lower()}" for name in raw_columns()[table])
-    return (f"select {nulls}, ? as _batch, line::bigint as _line, "
-            f"trim(min(csv_line), chr(10) || chr(13)) as _malformed from rejected_lines group by line")
+def parse_into(connection: duckdb.DuckDBPyConnection, batch: Batch, header: list[str] | None, path: Path,
+               staging_table: str) -> tuple[int, set[int]]:
+    """Parse `path` (a snapshot of the batch) into `staging_table`: (rows parsed, line numbers rejected)."""
+    connection.execute("drop table if exists rejected_lines; drop table if exists rejected_scans")
+    connection.execute(f"create or replace temp table {staging_table} as {parsed_rows_sql(batch, header)}",
+                       [batch.lineage, duckdb_literal(connection, path)])
+    rows = connection.execute(f"select count(*) from {staging_table}").fetchone()[0]
+    rejected = set() if header is None else {row[0] for row in connection.execute("select line from rejected_lines").fetchall()}
+    return rows, rejected
+
+
+def stage_csv(connection: duckdb.DuckDBPyConnection, batch: Batch, copy: Path, staging_table: str) -> int:
+    """Stage a CSV batch: its rows, and each malformed line as a row of its own with its text.
+
+    The lines are counted independently of DuckDB's reader (scripts/csv_lines.py). When the reader agrees
+    (same rows, same rejected lines), its rows are kept; when it does not (a broken quote that swallowed the
+    lines after it, a line over its buffer, mixed line ends), it reads the rows the line count found instead.
+    """
+    header = read_csv_header(copy)
+    scan = scan_csv(copy, len(header))
+    try:
+        agreed = parse_into(connection, batch, header, copy, staging_table) == (
+            scan.rows, {line for line, _ in scan.malformed})
+    except duckdb.InvalidInputException:
+        agreed = False
+    if not agreed:
+        rows_only = copy.with_name("rows.csv")
+        write_rows(copy, header, rows_only)
+        parsed, rejected = parse_into(connection, batch, header, rows_only, staging_table)
+        if (parsed, rejected) != (scan.rows, set()):
+            raise RawFileError(f"{batch.path}: the CSV reader finds {parsed} rows where the file's lines hold "
+                               f"{scan.rows}; check its quoting near line {min(rejected, default='?')}")
+    nulls = ", ".join(f"null::varchar as {name.lower()}" for name in raw_columns()[batch.table])
+    connection.execute(f"insert into {staging_table} select {nulls}, ? as _batch, unnest(?::bigint[]) as _line, "
+                       "unnest(?::varchar[]) as _malformed",
+                       [batch.lineage, [line for line, _ in scan.malformed], [text for _, text in scan.malformed]])
+    staged = connection.execute(f"select count(*) from {staging_table}").fetchone()[0]
+    if staged != scan.records:
+        raise RawFileError(f"{batch.path}: {staged} rows staged where its lines hold {scan.records} records; "
+                           "nothing of it was loaded")
+    return staged
 
 
 def stage_batch(connection: duckdb.DuckDBPyConnection, batch: Batch, staging_table: str) -> int:
-    """Parse one batch into `staging_table` (created here); returns its row count (parsed + malformed)."""
-    header = check_csv_file(batch.path, batch.table) if batch.path.suffix == ".csv" else None
-    connection.execute("drop table if exists rejected_lines; drop table if exists rejected_scans")
-    sql = f"create or replace temp table {staging_table} as {parsed_rows_sql(batch, header)}"
-    try:
-        connection.execute(sql, [batch.lineage, str(batch.path)])
-    except duckdb.InvalidInputException:
-        # DuckDB's strict reader gives up on a file that mixes CRLF and LF line ends; read a copy with LF only.
-        with tempfile.TemporaryDirectory() as scratch:
-            normalised = Path(scratch) / batch.path.name
-            normalised.write_bytes(batch.path.read_bytes().replace(b"\r\n", b"\n"))
-            connection.execute("drop table if exists rejected_lines; drop table if exists rejected_scans")
-            try:
-                connection.execute(sql, [batch.lineage, str(normalised)])
-            except duckdb.Error as error:
-                raise RawFileError(f"{batch.path}: cannot be read as CSV ({str(error).splitlines()[0]})") from None
-    if header is not None:
-        connection.execute(f"insert into {staging_table} {malformed_rows_sql(batch.table)}", [batch.lineage])
-    return connection.execute(f"select count(*) from {staging_table}").fetchone()[0]
+    """Parse one batch into `staging_table` (created here) from a snapshot whose hash is the one checked;
+    returns its row count (rows + malformed lines), verified against a count independent of the reader."""
+    with snapshot(batch.path) as (copy, sha256):
+        if sha256 != batch.sha256:
+            raise RawFileError(f"{batch.path}: changed while the loader read it; load again when it is "
+                               "complete (nothing of it was loaded)")
+        if batch.path.suffix == ".csv":
+            return stage_csv(connection, batch, copy, staging_table)
+        rows, _ = parse_into(connection, batch, None, copy, staging_table)
+        if rows != parquet_row_count(connection, copy):
+            raise RawFileError(f"{batch.path}: read {rows} rows where its footer states "
+                               f"{parquet_row_count(connection, copy)}; re-export it")
+        return rows
 
 
 def table_ddl(table: str, qualified: str) -> str:
@@ -182,9 +211,13 @@ class PostgresTarget(Target):
     def write(self, parser: duckdb.DuckDBPyConnection, staging_table: str, batch: Batch, record: list) -> None:
         with tempfile.TemporaryDirectory() as scratch:
             csv_path = Path(scratch) / "rows.csv"
-            parser.execute(f"copy {staging_table} to '{csv_path}' (format csv, header false)")
+            parser.execute(f"copy {staging_table} to {sql_string(str(csv_path))} (format csv, header false)")
             with csv_path.open(encoding="utf-8", newline="") as handle, self.connection.cursor() as cursor:
                 cursor.copy_expert(f"copy {SCHEMA}.{batch.table} from stdin with (format csv, header false)", handle)
+                if cursor.rowcount != record[3]:
+                    self.connection.rollback()
+                    raise RawFileError(f"{batch.path}: PostgreSQL's COPY stored {cursor.rowcount} rows of "
+                                       f"{record[3]}; nothing of it was loaded")
                 cursor.execute(f"insert into {SCHEMA}.{BATCHES_TABLE} values (%s, %s, %s, %s, %s)", record)
         self.connection.commit()
 

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import yaml
 
+from scripts.csv_lines import describe, scan_csv
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SOURCES_YML = REPO_ROOT / "models" / "staging" / "_sources.yml"
 RAW_SOURCE = "raw"
@@ -103,26 +105,20 @@ def check_csv_file(path: Path, table: str) -> list[str]:
     if path.stat().st_size == 0:
         raise RawFileError(f"{path}: file is empty (expected a header row)")
     check_utf8_text(path)
+    with path.open("rb") as handle:
+        if b"\r" in handle.readline().removesuffix(b"\n").removesuffix(b"\r"):
+            raise RawFileError(f"{path}: its lines end in CR only; re-export with LF or CRLF line ends")
     header = read_csv_header(path)
     check_header(path, header, raw_columns()[table])
     return header
 
 
 def count_data_records(path: Path) -> int:
-    """Non-blank CSV records after the header (what must end clean or quarantined)."""
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle)
-        next(reader, None)
-        return sum(1 for record in reader if record)
+    """Records after the header that must end clean or quarantined (rows plus malformed lines), counted
+    by the file's lines (scripts/csv_lines.py), not by a CSV reader a stray quote can mislead."""
+    return scan_csv(path, len(read_csv_header(path))).records
 
 
-def malformed_records(path: Path, width: int) -> list[tuple[int, int]]:
-    """(line number, field count) of each record that does not have `width` fields."""
-    found = []
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle)
-        next(reader, None)
-        for record in reader:
-            if record and len(record) != width:
-                found.append((reader.line_num, len(record)))
-    return found
+def malformed_records(path: Path, width: int) -> list[tuple[int, str]]:
+    """(line number, why) of each line that is not a row of `width` fields."""
+    return [(line, describe(text, width)) for line, text in scan_csv(path, width).malformed]
