@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
 .DEFAULT_GOAL := help
-.PHONY: help venv dev-venv check-raw run build publish docs docs-serve lint lint-sql test test-fast generate clean pg-up pg-down pg-check pg-build report chromium bench mutation bi bi-down
+.PHONY: help venv dev-venv check-raw run build publish docs docs-serve lint lint-sql test test-fast generate clean pg-up pg-down pg-check pg-build report chromium bench mutation bi bi-down spark-up spark-down
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -104,8 +104,8 @@ chromium: ## Install Debian's headless Chromium for the docs-site test (when mis
 test: dev-venv chromium lint ## Set up and run every test (lint, dbt builds on every engine, pytest)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-test-fast: dev-venv chromium lint ## Every test except the slow Spark build and the Superset dashboard
-	$(BIN)/python -m pytest -m "not spark and not superset" $(PYTEST_ARGS)
+test-fast: dev-venv chromium lint ## Every test except the slow Spark builds and the Superset dashboard
+	$(BIN)/python -m pytest -m "not spark and not spark_cluster and not superset" $(PYTEST_ARGS)
 
 bench: dev-venv ## Benchmark 100k/1M/10M transactions (about an hour); writes bench/results.md
 	$(BIN)/python -m bench.run_bench
@@ -132,6 +132,14 @@ pg-check: venv ## Check the PG* connection settings; one readable line on failur
 pg-build: check-raw pg-check ## dbt seed + build on PostgreSQL (PG* variables, or source build/pg/env.sh)
 	$(DBT) seed --target postgres
 	$(DBT) build --target postgres
+
+SPARK_STATE ?= build/spark-cluster
+
+spark-up: venv ## Start a Spark standalone cluster + Thrift server on 127.0.0.1 (then: source build/spark-cluster/env.sh)
+	@$(BIN)/python scripts/spark_cluster.py start --state-dir $(SPARK_STATE)
+
+spark-down: venv ## Stop the Spark cluster that `make spark-up` started (keeps its warehouse)
+	@$(BIN)/python scripts/spark_cluster.py stop --state-dir $(SPARK_STATE)
 
 bi: venv ## Superset (own venv) on 127.0.0.1 with the marts dashboard; prints URL + new admin password
 	@$(BIN)/python -m bi.superset_cli up

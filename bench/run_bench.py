@@ -7,9 +7,11 @@ For each size it generates raw files (cached under --work-dir), then measures wa
   c) the engine floor: the project's whole job (cleaning, quarantine, every mart, the build's data checks) as
      one hand-written DuckDB script (bench/floor.py), on the same raw files, threads and memory cap as a);
   d) PostgreSQL: `dbt seed` + build versus the COPY loader + build (only the --pg-sizes);
-  e) an incremental build after appending 1 % new transactions versus a full refresh of the same data.
+  e) an incremental build after appending 1 % new transactions versus a full refresh of the same data;
+  f) Spark: the build on a standalone cluster through the Thrift server and on a local session (only the
+     --spark-sizes; bench/spark_steps.py).
 
-    python -m bench.run_bench --sizes 100000 1000000 10000000 --pg-sizes 100000 1000000
+    python -m bench.run_bench --sizes 100000 1000000 10000000 --pg-sizes 100000 1000000 --spark-sizes 1000000
 """
 from __future__ import annotations
 
@@ -287,6 +289,8 @@ def main(argv: list[str] | None = None) -> None:
                         help="transaction counts for the PostgreSQL step d (none to skip it)")
     parser.add_argument("--pg-paths", nargs="+", choices=["seed", "copy"], default=["seed", "copy"],
                         help="which PostgreSQL loading paths step d measures")
+    parser.add_argument("--spark-sizes", type=int, nargs="*", default=[1_000_000],
+                        help="transaction counts for the Spark step f (none to skip it)")
     parser.add_argument("--no-incremental", action="store_true", help="skip step e")
     parser.add_argument("--repeats", type=int, default=2,
                         help="interleaved rounds of steps a, b, c and e; the fastest run of each is reported")
@@ -306,6 +310,10 @@ def main(argv: list[str] | None = None) -> None:
         write_results(args.results, results, started, " ".join(["python -m bench.run_bench", *sys.argv[1:]]))
     if args.pg_sizes:
         results += postgres_runs(args.work_dir, args.pg_sizes, args.seed, base_env, args.pg_paths)
+    for size in args.spark_sizes:
+        from bench.spark_steps import spark_runs
+
+        results += spark_runs(args.work_dir, size, raw_data(args.work_dir, size, args.seed), base_env)
     write_results(args.results, results, started, " ".join(["python -m bench.run_bench", *sys.argv[1:]]))
     print(f"wrote {args.results}")
 

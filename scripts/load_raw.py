@@ -2,6 +2,7 @@
 
     python -m scripts.load_raw DIR                      # DuckDB (the working database, ECOMMERCE_DUCKDB_PATH)
     python -m scripts.load_raw DIR --target postgres    # PostgreSQL (PG* variables), with COPY
+    python -m scripts.load_raw DIR --target spark_cluster   # Parquet files + tables on a Spark cluster
 
 Each table may arrive as several batch files (`transactions.csv`, `transactions_2024-06-02.csv`, ... or
 `.parquet`). Every file is checked first (UTF-8 text without NUL bytes, at least one row, the expected
@@ -275,7 +276,7 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter,
                                      epilog="\n".join(__doc__.splitlines()[1:]))
     parser.add_argument("raw_dir", type=Path, help="folder with the customers*, products*, transactions* files")
-    parser.add_argument("--target", choices=["duckdb", "postgres"], default=os.environ.get("DBT_TARGET", "duckdb"),
+    parser.add_argument("--target", choices=["duckdb", "postgres", "spark_cluster"], default=os.environ.get("DBT_TARGET", "duckdb"),
                         help="where to load (default: DBT_TARGET or duckdb)")
     parser.add_argument("--duckdb-path", type=Path,
                         default=Path(os.environ.get("ECOMMERCE_DUCKDB_PATH", "ecommerce.duckdb")),
@@ -285,7 +286,8 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     try:
         collect_batches(args.raw_dir)  # refuse bad files before connecting anywhere
-        target: Target = DuckDBTarget(args.duckdb_path) if args.target == "duckdb" else connect_postgres()
+        target: Target = (DuckDBTarget(args.duckdb_path) if args.target == "duckdb" else connect_postgres()
+                          if args.target == "postgres" else connect_spark_cluster())
     except RawFileError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
@@ -319,6 +321,12 @@ def connect_postgres() -> PostgresTarget:
         raise ConnectionError(explain_connection_failure(
             os.environ.get("PGHOST", "127.0.0.1"), int(os.environ.get("PGPORT", "5432")),
             os.environ.get("PGUSER", "postgres"), os.environ.get("PGDATABASE", "ecommerce"), error)) from None
+
+
+def connect_spark_cluster() -> Target:
+    from scripts.load_raw_spark import SparkClusterTarget  # its own module (scripts/load_raw_spark.py)
+
+    return SparkClusterTarget()
 
 
 if __name__ == "__main__":

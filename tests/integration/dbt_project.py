@@ -52,7 +52,7 @@ class DbtProject:
 
     def load_raw(self, raw_dir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
         """`python -m scripts.load_raw raw_dir` into this copy's warehouse (the README's own-files step)."""
-        target = "postgres" if self.env.get("DBT_TARGET") == "postgres" else "duckdb"
+        target = self.env.get("DBT_TARGET") if self.env.get("DBT_TARGET") in ("postgres", "spark_cluster") else "duckdb"
         env = {**os.environ, **self.env}
         result = subprocess.run(
             [sys.executable, "-m", "scripts.load_raw", str(raw_dir), "--target", target, *args],

@@ -64,3 +64,20 @@ QUARANTINE = [
     TableSpec("staging", "quarantine_transactions", ["transaction_id", "customer_id", "transaction_date_text",
                                                      "quantity_text", "price_text", "quarantine_reason"]),
 ]
+
+# Every quarantined row's key and reason: what another engine's staging must reproduce exactly.
+QUARANTINE_REASONS = [TableSpec("staging", f"quarantine_{table}", [f"{table[:-1]}_id", "quarantine_reason"])
+                      for table in ("customers", "products", "transactions")]
+
+
+def assert_table_matches(actual, expected, spec: TableSpec, label: str) -> None:
+    """One engine's copy of a mart (`actual`) equals DuckDB's (`expected`): same columns in order, same rows."""
+    from tests.integration.compare import assert_frames_match
+
+    assert list(actual.columns) == list(expected.columns), f"{label}: same columns in the same order"
+    assert_frames_match(actual, expected, spec.key, money=spec.money, approx=spec.approx, dates=spec.dates,
+                        ints=spec.ints, label=label)
+
+
+def key_columns_sql(spec: TableSpec) -> str:
+    return f"select {', '.join(spec.key)} from {spec.schema}.{spec.name}"

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.compare import assert_frames_match
 from tests.integration.dbt_project import DbtProject
-from tests.integration.mart_specs import MARTS, TableSpec
+from tests.integration.mart_specs import MARTS, QUARANTINE_REASONS, TableSpec, assert_table_matches, key_columns_sql
+from tests.integration.spark_checks import assert_every_node_passed
 
 pytestmark = pytest.mark.spark
 
@@ -42,27 +42,17 @@ def spark(spark_build: DbtProject):
 
 
 def test_spark_build_ran_every_model_and_test(spark_build: DbtProject) -> None:
-    import json
-
-    results = json.loads((spark_build.root / "target" / "run_results.json").read_text())["results"]
-    statuses = {result["status"] for result in results}
-    assert statuses <= {"success", "pass", "no-op"}, statuses  # no-op: the exposures and saved queries
-    assert sum(result["unique_id"].startswith("model.") for result in results) >= 20
+    assert_every_node_passed(spark_build)
 
 
 @pytest.mark.parametrize("spec", MARTS, ids=lambda spec: spec.name)
 def test_spark_mart_matches_duckdb(spark, duckdb_build: DbtProject, spec: TableSpec) -> None:
-    expected = duckdb_build.query(f"select * from {spec.schema}.{spec.name}")
-    actual = spark.sql(f"select * from {spec.schema}.{spec.name}").toPandas()
-    assert list(actual.columns) == list(expected.columns), "same columns in the same order"
-    assert_frames_match(actual, expected, spec.key, money=spec.money, approx=spec.approx, dates=spec.dates,
-                        ints=spec.ints, label=f"spark {spec.name}")
+    sql = f"select * from {spec.schema}.{spec.name}"
+    assert_table_matches(spark.sql(sql).toPandas(), duckdb_build.query(sql), spec, label=f"spark {spec.name}")
 
 
-@pytest.mark.parametrize("table", ["customers", "products", "transactions"])
-def test_spark_quarantines_what_duckdb_does(spark, duckdb_build: DbtProject, table: str) -> None:
-    key = table[:-1] + "_id"
-    sql = f"select {key}, quarantine_reason from staging.quarantine_{table}"
-    expected = duckdb_build.query(sql)
+@pytest.mark.parametrize("spec", QUARANTINE_REASONS, ids=lambda spec: spec.name)
+def test_spark_quarantines_what_duckdb_does(spark, duckdb_build: DbtProject, spec: TableSpec) -> None:
+    expected = duckdb_build.query(key_columns_sql(spec))
     assert len(expected) > 0, "the dirty data set must hold bad rows for this comparison to mean anything"
-    assert_frames_match(spark.sql(sql).toPandas(), expected, [key, "quarantine_reason"], label=f"spark {table}")
+    assert_table_matches(spark.sql(key_columns_sql(spec)).toPandas(), expected, spec, label=f"spark {spec.name}")

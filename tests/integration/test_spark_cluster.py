@@ -1,0 +1,177 @@
+"""The project on a Spark standalone cluster (master, two workers, Thrift server, as `make spark-up` starts
+it): seeds and build on the dirty data set, every mart and quarantine table read through the Thrift server
+equals DuckDB's row by row, the loader's Parquet files build the same marts, and nothing outlives
+`make spark-down` or a failed start.
+
+The tests of this module share one cluster and run in file order: the own-files build replaces the tables
+of the seed build, after their comparisons ran.
+"""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from scripts.project_copy import REPO_ROOT
+from scripts.raw_files import count_data_records
+from tests.integration.dbt_project import DbtProject
+from tests.integration.mart_specs import MARTS, QUARANTINE_REASONS, TableSpec, assert_table_matches, key_columns_sql
+from tests.integration.spark_checks import assert_every_node_passed, thrift_query
+
+CLUSTER_SCRIPT = REPO_ROOT / "scripts" / "spark_cluster.py"
+FILES_VARS = ["--vars", json.dumps({"raw_source": "files"})]
+
+
+def processes_mentioning(text: str) -> list[str]:
+    """Command lines of the running processes that mention `text` (a cluster's state folder)."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            args = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue  # the process ended while we looked
+        if text in args and str(os.getpid()) != cmdline.parent.name:
+            found.append(args[:200])
+    return found
+
+
+def run_cluster_script(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(CLUSTER_SCRIPT), *args], cwd=REPO_ROOT, capture_output=True,
+                          text=True, env=env or dict(os.environ), timeout=600)
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory: pytest.TempPathFactory):
+    """A cluster started by `make spark-up`'s command, in a folder of its own; stopped at the end."""
+    state_dir = tmp_path_factory.mktemp("spark_cluster")
+    started = run_cluster_script("start", "--state-dir", str(state_dir))
+    assert started.returncode == 0, started.stderr
+    env = dict(line.removeprefix("export ").split("=", 1) for line in
+               (state_dir / "env.sh").read_text(encoding="utf-8").splitlines())
+    yield state_dir, env
+    run_cluster_script("stop", "--state-dir", str(state_dir))
+
+
+@pytest.fixture(scope="module")
+def cluster_build(cluster, dirty_raw_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> DbtProject:
+    """The dirty data set seeded and built (models + tests) on the cluster with the `spark_cluster` target."""
+    _, env = cluster
+    project = DbtProject.copy_of_repo(tmp_path_factory.mktemp("cluster_build"), raw_dir=dirty_raw_dir)
+    project.env.update(env, DBT_TARGET="spark_cluster")
+    project.dbt("seed")
+    project.dbt("build")
+    return project
+
+
+@pytest.mark.spark_cluster
+def test_env_file_is_private_and_names_the_thrift_server(cluster) -> None:
+    state_dir, env = cluster
+    assert (state_dir / "env.sh").stat().st_mode & 0o777 == 0o600
+    assert env["SPARK_HOST"] == "127.0.0.1"
+    with socket.create_connection((env["SPARK_HOST"], int(env["SPARK_PORT"])), timeout=5):
+        pass
+
+
+@pytest.mark.spark_cluster
+def test_cluster_build_ran_every_model_and_test(cluster_build: DbtProject) -> None:
+    assert_every_node_passed(cluster_build)
+
+
+@pytest.mark.spark_cluster
+@pytest.mark.parametrize("spec", MARTS, ids=lambda spec: spec.name)
+def test_mart_read_through_thrift_matches_duckdb(cluster_build: DbtProject, duckdb_build: DbtProject,
+                                                 spec: TableSpec) -> None:
+    sql = f"select * from {spec.schema}.{spec.name}"
+    assert_table_matches(thrift_query(cluster_build.env, sql), duckdb_build.query(sql), spec,
+                         label=f"cluster {spec.name}")
+
+
+@pytest.mark.spark_cluster
+@pytest.mark.parametrize("spec", QUARANTINE_REASONS, ids=lambda spec: spec.name)
+def test_cluster_quarantines_what_duckdb_does(cluster_build: DbtProject, duckdb_build: DbtProject,
+                                              spec: TableSpec) -> None:
+    expected = duckdb_build.query(key_columns_sql(spec))
+    assert len(expected) > 0, "the dirty data set must hold bad rows for this comparison to mean anything"
+    assert_table_matches(thrift_query(cluster_build.env, key_columns_sql(spec)), expected, spec,
+                         label=f"cluster {spec.name}")
+
+
+# What `raw_source` changes: the raw tables staging reads. The marts above them are the seed build's models
+# on other rows, so the own-files run stops at fct_transactions and the quarantine tables (the test's time).
+FILES_SELECTION = ["--select", "+fct_transactions", *(f"+{spec.name}" for spec in QUARANTINE_REASONS)]
+FCT_TRANSACTIONS = next(spec for spec in MARTS if spec.name == "fct_transactions")
+
+
+@pytest.fixture(scope="module")
+def cluster_files_build(cluster_build: DbtProject, dirty_raw_dir: Path) -> DbtProject:
+    """The README's own-files steps on the cluster: the loader's Parquet files, then a `raw_source: files` run."""
+    load = cluster_build.load_raw(dirty_raw_dir)
+    assert "transactions: +" in load.stdout
+    cluster_build.dbt("run", *FILES_VARS, *FILES_SELECTION)
+    return cluster_build
+
+
+@pytest.mark.spark_cluster
+def test_loader_writes_every_row_as_parquet_files_the_cluster_reads(cluster_files_build: DbtProject,
+                                                                    dirty_raw_dir: Path) -> None:
+    files_dir = Path(cluster_files_build.env["SPARK_WAREHOUSE_DIR"]) / "raw_files"
+    for table in ("customers", "products", "transactions"):
+        assert [path.suffix for path in (files_dir / table).iterdir()] == [".parquet"]
+        loaded = thrift_query(cluster_files_build.env, f"select count(*) as n from raw.{table}").n[0]
+        assert loaded == count_data_records(dirty_raw_dir / f"{table}.csv")
+
+
+@pytest.mark.spark_cluster
+@pytest.mark.parametrize("spec", [FCT_TRANSACTIONS, *QUARANTINE_REASONS], ids=lambda spec: spec.name)
+def test_cluster_files_build_matches_duckdb(cluster_files_build: DbtProject, duckdb_build: DbtProject,
+                                            spec: TableSpec) -> None:
+    sql = key_columns_sql(spec) if spec in QUARANTINE_REASONS else f"select * from {spec.schema}.{spec.name}"
+    assert_table_matches(thrift_query(cluster_files_build.env, sql), duckdb_build.query(sql), spec,
+                         label=f"cluster files {spec.name}")
+
+
+@pytest.mark.spark_cluster
+def test_spark_down_leaves_nothing_running(cluster) -> None:
+    state_dir, _ = cluster
+    assert processes_mentioning(str(state_dir)), "the cluster's JVMs run before spark-down"
+    stopped = run_cluster_script("stop", "--state-dir", str(state_dir))
+    assert stopped.stdout.strip() == "stopped"
+    assert processes_mentioning(str(state_dir)) == []
+
+
+@pytest.mark.spark_cluster
+def test_failed_start_leaves_nothing_running(tmp_path: Path) -> None:
+    # A worker that refuses its memory setting fails the start after the master is already up.
+    result = run_cluster_script("start", "--state-dir", str(tmp_path), "--executor-memory", "lots")
+    assert result.returncode == 1
+    assert result.stderr.startswith("spark_cluster: worker1 exited while waiting for 2 workers to register"), \
+        result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert processes_mentioning(str(tmp_path)) == []
+    assert not (tmp_path / "env.sh").exists()
+
+
+def test_start_refuses_a_taken_port_in_one_line(tmp_path: Path) -> None:
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        result = run_cluster_script("start", "--state-dir", str(tmp_path), "--thrift-port", str(port))
+    assert result.returncode == 1
+    assert result.stderr == (f"spark_cluster: port {port} on 127.0.0.1 is taken (--thrift-port); "
+                             "stop what holds it or choose another port\n")
+    assert processes_mentioning(str(tmp_path)) == []
+
+
+def test_start_without_java_says_so_in_one_line(tmp_path: Path) -> None:
+    env = {name: value for name, value in os.environ.items() if name != "JAVA_HOME"}
+    env["PATH"] = str(Path(sys.executable).parent)  # Python, but no java
+    result = run_cluster_script("start", "--state-dir", str(tmp_path), env=env)
+    assert result.returncode == 1
+    assert result.stderr == ("spark_cluster: java not found: install Java 17 (Debian package "
+                             "openjdk-17-jre-headless) or set JAVA_HOME\n")
