@@ -11,7 +11,7 @@ the dashboard (saved on a dataset, or ad hoc in a chart) may
   category), and combine such aggregates (a share of customers computed at the chart's own grain);
 - read a non-additive column only locked to the mart's grain: `case when count(*) = 1 then max(col) end`
   is the mart's value where a chart group is one mart row, and empty at any coarser grain.
-Rolling windows, cumulative sums and contribution percentages are applied to additive metrics only.
+Rolling windows (sum, mean, cumulative) and contribution percentages are applied to additive metrics only.
 Every dataset is a mart (physical, schema marts) and lists exactly its columns (calculated columns aside);
 the exposure whose url is the dashboard's lists exactly the marts its datasets read.
 """
@@ -37,7 +37,7 @@ ADDITIVE_AGGREGATIONS = {"sum", "count", "sum_boolean"}
 NUMERIC_TYPE = re.compile(r"^\s*(decimal|numeric|bigint|int|integer|smallint|tinyint|hugeint|double|float|real)",
                           re.IGNORECASE)
 # Chart settings that post-process a metric's series: only meaningful for a metric that adds up.
-POST_PROCESSING = ("rolling_type", "rolling_type_b", "contributionMode", "contributionMode_b", "cumulative")
+POST_PROCESSING = ("rolling_type", "rolling_type_b", "contributionMode", "contributionMode_b")
 # Chart settings that name the metrics shown (saved metric names or ad hoc metric objects).
 METRIC_KEYS = ("metric", "metrics", "metric_b", "metrics_b", "percent_metrics", "timeseries_limit_metric",
                "secondary_metric", "size", "x", "y", "series_limit_metric")

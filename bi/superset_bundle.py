@@ -20,7 +20,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any, Callable
+from typing import Callable
 
 import yaml
 
@@ -236,8 +236,3 @@ def dashboard_slugs(bundle: Bundle) -> list[str]:
 
 def uuids(bundle: Bundle, folder: str) -> set[str]:
     return {content["uuid"] for content in bundle.of_kind(folder).values()}
-
-
-def describe(bundle: Bundle) -> dict[str, Any]:
-    """A short summary for messages: how many of each kind."""
-    return {folder: len(bundle.of_kind(folder)) for folder in ("databases", "datasets", "charts", "dashboards")}
