@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
 .DEFAULT_GOAL := help
-.PHONY: help venv dev-venv check-raw run build publish docs docs-serve lint lint-sql test test-fast generate clean pg-up pg-down pg-check pg-build report chromium bench mutation bi bi-down spark-up spark-down
+.PHONY: help venv dev-venv check-raw run build publish docs docs-serve lint lint-sql test test-fast generate clean pg-up pg-down pg-check pg-build report chromium bench mutation bi bi-down spark-up spark-down bi-export
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -146,6 +146,9 @@ bi: venv ## Superset (own venv) on 127.0.0.1 with the marts dashboard; prints UR
 
 bi-down: venv ## Stop the Superset that `make bi` started
 	@$(BIN)/python -m bi.superset_cli down
+
+bi-export: venv ## Write the dashboard as Superset holds it (edited in its UI) back into bi/superset/dashboard/
+	@$(BIN)/python -m bi.superset_cli export
 
 clean: ## Remove build output (keeps .venv)
 	rm -rf target logs ecommerce.duckdb ecommerce.duckdb.wal build serving

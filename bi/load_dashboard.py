@@ -1,8 +1,9 @@
-"""Register the marts in Superset and (re)create the dashboard of bi/superset/dashboard.yml through the REST API.
+"""Register the marts in Superset and (re)create the dashboard of bi/superset/dashboard/ through the REST API.
 
 The database is the DuckDB serving file, opened read-only (a BI connection never blocks a build), or
 PostgreSQL as the read-only role `bi_reader` when PGHOST is set. Dataset and column descriptions come from
-dbt's target/manifest.json, so a BI user reads the same definitions as the docs site.
+dbt's target/manifest.json, so a BI user reads the same definitions as the docs site. The dashboard itself
+is Superset's own export bundle (bi/superset_bundle.py), imported through POST /api/v1/dashboard/import/.
 """
 from __future__ import annotations
 
@@ -12,19 +13,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-import yaml
-
 from bi.superset_api import SupersetApi
+from bi.superset_bundle import BUNDLE, Bundle, BundleError, dashboard_slugs, for_import, read_bundle, uuids
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-SPEC = REPO_ROOT / "bi" / "superset" / "dashboard.yml"
 SERVING_FILE = Path("serving") / "ecommerce_marts.duckdb"  # as macros/publish_marts.sql publishes it
 DEFAULT_SERVING = REPO_ROOT / SERVING_FILE
 DEFAULT_MANIFEST = REPO_ROOT / "target" / "manifest.json"
 SCHEMA = "marts"
-# Columns of a dataset that PUT /api/v1/dataset/<id> accepts back.
-COLUMN_FIELDS = ("id", "column_name", "type", "verbose_name", "description", "expression", "filterable",
-                 "groupby", "is_active", "is_dttm", "python_date_format")
 
 
 class LoadError(Exception):
@@ -78,106 +74,40 @@ def load_manifest(path: Path) -> dict[str, dict]:
     return {node["name"]: node for node in manifest["nodes"].values() if node["resource_type"] == "model"}
 
 
-def load_spec(path: Path = SPEC) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+def remove_previous(api: SupersetApi, bundle: Bundle) -> None:
+    """Delete what an earlier load made: the bundle's dashboards, charts, datasets and database, matched by
+    uuid or by name (slug), and every dataset of that database, so the import below starts clean.
 
-
-def remove_previous(api: SupersetApi, spec: dict) -> None:
-    """Delete the dashboard, charts, datasets and database an earlier load made (matched by name)."""
-    chart_names = {chart["name"] for chart in spec["charts"].values()}
-    for dashboard in api.list("dashboard"):
-        if dashboard.get("slug") == spec["dashboard"]["slug"]:
+    Superset's dashboard import replaces the dashboard but keeps an existing chart, dataset or database of
+    the same uuid as it is, which would hide the committed version of them.
+    """
+    slugs, titles = set(dashboard_slugs(bundle)), {c["slice_name"] for c in bundle.charts().values()}
+    for dashboard in api.list("dashboard", ("id", "uuid", "slug")):
+        if dashboard["uuid"] in uuids(bundle, "dashboards") or dashboard.get("slug") in slugs:
             api.call("DELETE", f"/api/v1/dashboard/{dashboard['id']}")
-    for chart in api.list("chart"):
-        if chart["slice_name"] in chart_names:
+    for chart in api.list("chart", ("id", "uuid", "slice_name")):
+        if chart["uuid"] in uuids(bundle, "charts") or chart["slice_name"] in titles:
             api.call("DELETE", f"/api/v1/chart/{chart['id']}")
-    databases = [db for db in api.list("database") if db["database_name"] == spec["database_name"]]
-    for database in databases:
-        for dataset in api.list("dataset"):
-            if dataset["database"]["id"] == database["id"]:
-                api.call("DELETE", f"/api/v1/dataset/{dataset['id']}")
-        api.call("DELETE", f"/api/v1/database/{database['id']}")
-
-
-def create_database(api: SupersetApi, name: str, connection: Connection) -> int:
-    api.call("POST", "/api/v1/database/test_connection/", {"database_name": name, "sqlalchemy_uri": connection.uri})
-    result = api.call("POST", "/api/v1/database/", {
-        "database_name": name, "sqlalchemy_uri": connection.uri, "expose_in_sqllab": True,
-        "allow_dml": False, "allow_run_async": False})
-    return result["id"]
-
-
-def create_dataset(api: SupersetApi, database_id: int, schema: str, table: str, spec: dict, node: dict) -> int:
-    """A physical dataset on marts.<table> with its saved metrics and the dbt descriptions."""
-    dataset_id = api.call("POST", "/api/v1/dataset/", {
-        "database": database_id, "schema": schema, "table_name": table})["id"]
-    current = api.call("GET", f"/api/v1/dataset/{dataset_id}")["result"]
-    described = node["columns"]
-    columns = []
-    for column in current["columns"]:
-        kept = {field: column.get(field) for field in COLUMN_FIELDS if field in column}
-        kept["description"] = described.get(column["column_name"], {}).get("description") or None
-        kept["is_dttm"] = column["column_name"] == spec.get("main_dttm_col") or bool(column.get("is_dttm"))
-        columns.append(kept)
-    metrics = [{"metric_name": name, "expression": metric["expression"], "verbose_name": metric["verbose_name"],
-                "d3format": metric.get("d3format"), "description": metric.get("description")}
-               for name, metric in spec.get("metrics", {}).items()]
-    update = {"description": node["description"].strip(), "columns": columns, "metrics": metrics}
-    if spec.get("main_dttm_col"):
-        update["main_dttm_col"] = spec["main_dttm_col"]
-    api.call("PUT", f"/api/v1/dataset/{dataset_id}", update)
-    return dataset_id
-
-
-def dashboard_layout(spec: dict, charts: dict[str, int]) -> dict:
-    """Superset's position_json: a grid of rows, each holding charts of the given widths."""
-    layout: dict = {
-        "DASHBOARD_VERSION_KEY": "v2",
-        "ROOT_ID": {"type": "ROOT", "id": "ROOT_ID", "children": ["GRID_ID"]},
-        "GRID_ID": {"type": "GRID", "id": "GRID_ID", "children": [], "parents": ["ROOT_ID"]},
-        "HEADER_ID": {"type": "HEADER", "id": "HEADER_ID", "meta": {"text": spec["dashboard"]["title"]}},
-    }
-    for row_number, row in enumerate(spec["layout"], start=1):
-        row_id = f"ROW-{row_number}"
-        layout["GRID_ID"]["children"].append(row_id)
-        layout[row_id] = {"type": "ROW", "id": row_id, "children": [], "parents": ["ROOT_ID", "GRID_ID"],
-                          "meta": {"background": "BACKGROUND_TRANSPARENT"}}
-        for key, width in row:
-            if key not in charts:
-                continue
-            chart_id = f"CHART-{key}"
-            layout[row_id]["children"].append(chart_id)
-            layout[chart_id] = {"type": "CHART", "id": chart_id, "children": [],
-                                "parents": ["ROOT_ID", "GRID_ID", row_id],
-                                "meta": {"chartId": charts[key], "width": width, "height": 50,
-                                         "sliceName": spec["charts"][key]["name"]}}
-    return layout
+    names = {database["database_name"] for database in bundle.databases().values()}
+    for database in api.list("database", ("id", "uuid", "database_name")):
+        if database["uuid"] in uuids(bundle, "databases") or database["database_name"] in names:
+            for dataset in api.list("dataset", ("id", "database.id")):
+                if dataset["database"]["id"] == database["id"]:
+                    api.call("DELETE", f"/api/v1/dataset/{dataset['id']}")
+            api.call("DELETE", f"/api/v1/database/{database['id']}")
 
 
 def load(api: SupersetApi, connection: Connection, manifest_path: Path = DEFAULT_MANIFEST,
-         spec_path: Path = SPEC) -> str:
+         bundle_path: Path = BUNDLE) -> str:
     """Replace the database, datasets, charts and dashboard; return the dashboard's path (/superset/dashboard/..)."""
-    spec = load_spec(spec_path)
+    try:
+        bundle = read_bundle(bundle_path)
+    except BundleError as error:
+        raise LoadError(str(error)) from None
     models = load_manifest(manifest_path)
-    missing = [table for table in spec["datasets"] if table not in models]
+    missing = [d["table_name"] for d in bundle.datasets().values() if d["table_name"] not in models]
     if missing:
         raise LoadError(f"{manifest_path} has no model {', '.join(missing)}: rebuild with dbt (make run)")
-    remove_previous(api, spec)
-    database_id = create_database(api, spec["database_name"], connection)
-    datasets = {table: create_dataset(api, database_id, connection.schema, table, dataset, models[table])
-                for table, dataset in spec["datasets"].items()}
-    dashboard = spec["dashboard"]
-    dashboard_id = api.call("POST", "/api/v1/dashboard/", {
-        "dashboard_title": dashboard["title"], "slug": dashboard["slug"], "published": True})["id"]
-    charts = {}
-    for key, chart in spec["charts"].items():
-        params = {**chart["params"], "datasource": f"{datasets[chart['dataset']]}__table"}
-        charts[key] = api.call("POST", "/api/v1/chart/", {
-            "slice_name": chart["name"], "viz_type": params["viz_type"], "description": chart.get("description"),
-            "datasource_id": datasets[chart["dataset"]], "datasource_type": "table",
-            "params": json.dumps(params), "dashboards": [dashboard_id]})["id"]
-    api.call("PUT", f"/api/v1/dashboard/{dashboard_id}", {
-        "position_json": json.dumps(dashboard_layout(spec, charts)),
-        "json_metadata": json.dumps({"color_scheme": "supersetColors", "refresh_frequency": 0,
-                                     "timed_refresh_immune_slices": [], "expanded_slices": {}})})
-    return f"/superset/dashboard/{dashboard['slug']}/"
+    remove_previous(api, bundle)
+    api.import_dashboards(for_import(bundle, connection.uri, connection.schema, models))
+    return f"/superset/dashboard/{dashboard_slugs(bundle)[0]}/"

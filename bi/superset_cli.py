@@ -1,19 +1,22 @@
-"""`make bi` / `make bi-down`: Apache Superset on the marts, with the project's dashboard.
+"""`make bi` / `make bi-down` / `make bi-export`: Apache Superset on the marts, with the project's dashboard.
 
     python -m bi.superset_cli up [--port N]    # venv if needed, start on 127.0.0.1, register marts, load dashboard
     python -m bi.superset_cli down             # stop it
+    python -m bi.superset_cli export           # the dashboard as Superset holds it now -> bi/superset/dashboard/
 """
 from __future__ import annotations
 
 import argparse
 import os
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from bi.load_dashboard import DEFAULT_MANIFEST, Connection, LoadError, load, marts_connection
 from bi.superset_api import SupersetApi, SupersetApiError
+from bi.superset_bundle import BUNDLE, BundleError, normalise, read_zip, write_bundle
 from bi.superset_env import (ADMIN_USER, DEFAULT_STATE, DEFAULT_VENV, Superset, SupersetError, choose_port,
                              new_password)
 
@@ -33,7 +36,7 @@ class Running:
 
 
 def bring_up(superset: Superset, port: int | None, manifest: Path = DEFAULT_MANIFEST,
-             connection: Connection | None = None) -> Running:
+             connection: Connection | None = None, bundle: Path = BUNDLE) -> Running:
     """Set up (venv, metadata DB, admin with a new password), start, and load the dashboard.
 
     Stops the server again if loading fails, so a failed `make bi` leaves nothing running.
@@ -52,7 +55,7 @@ def bring_up(superset: Superset, port: int | None, manifest: Path = DEFAULT_MANI
     started = time.monotonic()
     try:
         api = SupersetApi(url, ADMIN_USER, password)
-        path = load(api, connection, manifest_path=manifest)
+        path = load(api, connection, manifest_path=manifest, bundle_path=bundle)
     except BaseException:
         superset.stop()
         raise
@@ -60,9 +63,23 @@ def bring_up(superset: Superset, port: int | None, manifest: Path = DEFAULT_MANI
                    started - prepared, time.monotonic() - started)
 
 
+def export(superset: Superset, bundle: Path = BUNDLE) -> list[str]:
+    """Write Superset's export of its dashboards into the bundle folder; return the dbt rules it breaks.
+
+    The files are written even when a rule breaks, so `git diff` shows the edit; the test suite fails until
+    the dashboard keeps the rules again (bi/dashboard_rules.py).
+    """
+    with tempfile.TemporaryDirectory() as folder:
+        exported = Path(folder) / "export.zip"
+        superset.export_dashboards(exported)
+        write_bundle(normalise(read_zip(exported.read_bytes())), bundle)
+    checked = superset.python("-m", "bi.dashboard_rules", "--bundle", str(bundle))
+    return [line for line in checked.stderr.splitlines() if line.strip()] if checked.returncode else []
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["up", "down"])
+    parser.add_argument("command", choices=["up", "down", "export"])
     parser.add_argument("--port", type=int, default=int(os.environ["SUPERSET_PORT"])
                         if os.environ.get("SUPERSET_PORT") else None,
                         help="port on 127.0.0.1 (default: $SUPERSET_PORT, else 8088 if free, else any free port)")
@@ -71,15 +88,23 @@ def main(argv: list[str] | None = None) -> int:
                         help="generated config, metadata DB, log and pid (default %(default)s)")
     parser.add_argument("--manifest", type=Path, default=DEFAULT_MANIFEST,
                         help="dbt manifest with the marts' descriptions (default %(default)s)")
+    parser.add_argument("--bundle", type=Path, default=BUNDLE,
+                        help="the dashboard in Superset's export format (default %(default)s)")
     args = parser.parse_args(argv)
     superset = Superset(venv=args.venv, state=args.state_dir)
     try:
         if args.command == "down":
             print("Superset stopped." if superset.stop() else "Superset was not running.")
             return 0
+        if args.command == "export":
+            broken = export(superset, args.bundle)
+            print(f"Exported the dashboard into {args.bundle}: review and commit it with git.")
+            for line in broken:
+                print(f"error: {line}", file=sys.stderr)
+            return 1 if broken else 0
         print("Setting up Superset (the first run installs it into its own venv: a few minutes)...", flush=True)
-        running = bring_up(superset, args.port, args.manifest)
-    except (SupersetError, SupersetApiError, LoadError) as error:
+        running = bring_up(superset, args.port, args.manifest, bundle=args.bundle)
+    except (SupersetError, SupersetApiError, LoadError, BundleError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     print(f"Superset is up: {running.dashboard_url}\n"

@@ -133,6 +133,22 @@ class Superset:
                           what="superset fab create-admin")
         self.superset("init", what="superset init")
 
+    def export_dashboards(self, zip_path: Path) -> None:
+        """`superset export-dashboards`: every dashboard of this state folder's metadata DB, as Superset's ZIP.
+
+        It reads the metadata DB directly, so it needs no login and works whether the server runs or not.
+        """
+        if not (self.venv / "bin" / "superset").exists() or not (self.state / "superset.db").exists():
+            raise SupersetError(f"no Superset set up in {self.state}: start it with `make bi` first")
+        self.superset("export-dashboards", "-f", str(zip_path), what="superset export-dashboards")
+        if not zip_path.is_file():
+            raise SupersetError(f"superset export-dashboards wrote no file (log: {self.log_file})")
+
+    def python(self, *args: str) -> subprocess.CompletedProcess:
+        """A Python module of this repository run in Superset's venv (which has sqlglot; .venv may not)."""
+        return subprocess.run([str(self.venv / "bin" / "python"), *args], capture_output=True, text=True,
+                              env={**os.environ, "PYTHONPATH": str(REPO_ROOT)}, cwd=REPO_ROOT)
+
     # ---- run -----------------------------------------------------------------------------------------
 
     def running_pid(self) -> int | None:

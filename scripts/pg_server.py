@@ -133,7 +133,7 @@ def connect(info: ServerInfo, user: str | None = None, password: str | None = No
                             dbname=database or info.database, connect_timeout=5)
 
 
-def wait_until_ready(info: ServerInfo, timeout_s: float = 30.0) -> None:
+def wait_until_ready(info: ServerInfo, timeout_s: float = 120.0) -> None:
     import psycopg2
 
     deadline = time.monotonic() + timeout_s

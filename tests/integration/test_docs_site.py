@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.integration.dbt_project import DbtProject
+from tests.integration.waiting import DEADLINE_S, wait_for_text, wait_until
 
 pytestmark = pytest.mark.browser
 CHROMIUM = Path("/usr/bin/chromium")
@@ -38,6 +39,8 @@ def page():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
         tab = browser.new_page(viewport={"width": 1400, "height": 1000})
+        # Clicks and lookups wait for their element up to the shared deadline, not Playwright's 30 s.
+        tab.set_default_timeout(DEADLINE_S * 1000)
         yield tab
         browser.close()
 
@@ -62,7 +65,7 @@ def test_every_model_and_column_has_a_description(duckdb_build: DbtProject, docs
 
 def test_the_landing_page_is_the_project_overview(page, docs_site: Path) -> None:
     page.goto(docs_site.as_uri())
-    page.wait_for_selector("text=How data flows", timeout=30_000)
+    wait_for_text(page, "text=How data flows", "the project overview")
     body = page.inner_text("body")
     assert "Welcome to the auto-generated documentation" not in body
     for text in ("docs/metrics.md", "quarantine", "as_of_date", *MARTS):
@@ -71,26 +74,29 @@ def test_the_landing_page_is_the_project_overview(page, docs_site: Path) -> None
 
 def test_the_project_tree_lists_every_mart(page, docs_site: Path) -> None:
     page.goto(docs_site.as_uri())
-    page.wait_for_selector("text=How data flows", timeout=30_000)
+    wait_for_text(page, "text=How data flows", "the project overview")
     # The tree opens one folder per click, as a reader would. Metrics, semantic models and saved queries each
     # list an `ecommerce` folder too; the project's own tree (models) is the last section.
     for folder in ("ecommerce", "models", "marts"):
         label = page.locator(f"span.filename-normal:text-is('{folder}')")
         page.locator("a.menu-tree:visible", has=label).last.click()
     links = {mart: page.locator(f"a[data-nav-unique-id='model.ecommerce.{mart}']") for mart in MARTS}
-    links["customer_cohorts"].first.wait_for(state="visible", timeout=10_000)
-    missing = [mart for mart, link in links.items() if not link.first.is_visible()]
-    assert missing == []
+    # The folder opens as one render; wait for every link of it rather than checking right after the first.
+    missing = lambda: [mart for mart, link in links.items() if not link.first.is_visible()]  # noqa: E731
+    wait_until(lambda: not missing(), "every mart in the opened marts folder of the project tree",
+               last_seen=lambda: f"missing {missing()}")
 
 
 def test_a_mart_page_shows_its_description_and_columns(page, docs_site: Path, tmp_path: Path) -> None:
     page.goto(f"{docs_site.as_uri()}#!/model/model.ecommerce.customer_lifetime_value")
-    page.wait_for_selector("text=One row per customer who bought at least once", timeout=30_000)
-    page.wait_for_selector("text=cumulative_revenue_share", timeout=30_000)
+    wait_for_text(page, "text=One row per customer who bought at least once", "the mart's description")
+    wait_for_text(page, "text=cumulative_revenue_share", "the mart's column list")
     body = page.inner_text("body")
     for column in ("customer_id", "total_revenue", "revenue_rank", "is_top_80pct", "avg_order_value"):
         assert column in body
     screenshot = Path(os.environ.get(SCREENSHOT_ENV, tmp_path / "docs_customer_lifetime_value.png"))
     screenshot.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(screenshot), full_page=False)
-    assert screenshot.stat().st_size > 20_000
+    # A page with its text and tables drawn compresses to well over 20 kB; retake it until it shows them.
+    wait_until(lambda: len(page.screenshot(path=str(screenshot), full_page=False)) > 20_000,
+               "a screenshot of the mart page with its content drawn (over 20 kB)", every_s=1,
+               last_seen=lambda: f"{screenshot.stat().st_size} bytes")

@@ -11,10 +11,12 @@ import psycopg2
 import pytest
 
 from tests.integration.dbt_project import DbtProject
+from tests.integration.waiting import DEADLINE_S, wait_until
 
 pytestmark = pytest.mark.postgres
 READERS = 4
-MAX_SECONDS = 180
+# Readers stop when the test says so; this only bounds a reader left behind by a crashed test.
+SAFETY_SECONDS = 3600
 REPORT = Path(__file__).resolve().parents[2] / "build" / "pg_rebuild_under_load.json"
 # What a BI tool asks: one row count and one total per mart; a half-built table would change them.
 QUERIES = {
@@ -29,6 +31,7 @@ QUERIES = {
 @dataclass
 class ReaderLog:
     reads: int = 0
+    rounds: int = 0  # complete rounds over every mart
     errors: list[str] = field(default_factory=list)
     wrong_answers: list[str] = field(default_factory=list)
 
@@ -37,7 +40,7 @@ def read_in_a_loop(build: DbtProject, expected: dict[str, tuple], stop: threadin
     connection = psycopg2.connect(host=build.env["PGHOST"], port=build.env["PGPORT"], user="bi_reader",
                                   password=build.env["BI_READER_PASSWORD"], dbname=build.env["PGDATABASE"])
     connection.autocommit = True
-    deadline = time.monotonic() + MAX_SECONDS
+    deadline = time.monotonic() + SAFETY_SECONDS
     try:
         while not stop.is_set() and time.monotonic() < deadline:
             for mart, sql in QUERIES.items():
@@ -52,6 +55,7 @@ def read_in_a_loop(build: DbtProject, expected: dict[str, tuple], stop: threadin
                 log.reads += 1
                 if answer != expected[mart]:
                     log.wrong_answers.append(f"{mart}: got {answer}, expected {expected[mart]}")
+            log.rounds += 1
     finally:
         connection.close()
 
@@ -75,14 +79,23 @@ def test_readers_see_only_complete_marts_during_a_rebuild(postgres_build: DbtPro
     started = time.monotonic()
     try:
         result = postgres_build.dbt("build", "--exclude", "test_type:unit", check=False)
-    finally:
         build_seconds = time.monotonic() - started
-        time.sleep(0.5)  # a few reads after the swap, too
+        reads_during_rebuild = sum(log.reads for log in logs)
+        # Reads after the swap, too: every reader completes two more full rounds (the first may have begun
+        # before the swap), however slowly the machine runs them.
+        after = [log.rounds for log in logs]
+        wait_until(lambda: all(log.rounds >= done + 2 or not reader.is_alive()
+                               for log, done, reader in zip(logs, after, readers)),
+                   "every reader to read every mart twice after the rebuild",
+                   last_seen=lambda: f"rounds {[log.rounds for log in logs]}, from {after}")
+    finally:
         stop.set()
         for reader in readers:
-            reader.join(timeout=30)
+            reader.join(timeout=DEADLINE_S)
+    assert not [reader for reader in readers if reader.is_alive()], \
+        f"a reader did not stop within {DEADLINE_S:.0f} s of being told to"
 
-    reads = sum(log.reads for log in logs)
+    reads = reads_during_rebuild
     errors = [error for log in logs for error in log.errors]
     wrong = [answer for log in logs for answer in log.wrong_answers]
     REPORT.parent.mkdir(exist_ok=True)

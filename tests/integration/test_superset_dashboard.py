@@ -1,10 +1,15 @@
 """Apache Superset on the marts: `make bi`'s code path started for real, the dashboard opened in headless
-Chromium as a logged-in user, and the numbers it shows compared with the independent pandas reference.
+Chromium as a logged-in user, and the numbers it shows compared with the independent pandas reference; then
+`make bi-export`'s code path: the dashboard exported again equals the committed bundle, and an edit made in
+Superset comes back into the bundle and loads again unchanged.
 
 The first run installs Superset into its own venv (build/superset-venv, about 900 MB, a minute or two).
 """
 from __future__ import annotations
 
+import copy
+import io
+import json
 import os
 import socket
 import time
@@ -14,11 +19,13 @@ from pathlib import Path
 
 import pytest
 
-from bi.load_dashboard import SERVING_FILE, LoadError, duckdb_connection, load_manifest, load_spec
+from bi.load_dashboard import SERVING_FILE, LoadError, duckdb_connection, load, load_manifest
 from bi.superset_api import SupersetApi, SupersetApiError
-from bi.superset_cli import Running, bring_up
+from bi.superset_bundle import Bundle, normalise, read_bundle, read_zip
+from bi.superset_cli import Running, bring_up, export
 from bi.superset_env import Superset, SupersetError, choose_port
 from tests.integration.dbt_project import DbtProject
+from tests.integration.waiting import DEADLINE_S, wait_for_text, wait_in_page, wait_until
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -26,17 +33,25 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 # The README shows reports/superset_dashboard.png; the test refreshes it only when asked
 # (ECOMMERCE_SUPERSET_SCREENSHOT=reports/superset_dashboard.png), so a test run leaves the clone clean.
 SCREENSHOT_ENV = "ECOMMERCE_SUPERSET_SCREENSHOT"
-SPEC = load_spec()
+BUNDLE = read_bundle()
+CHART_NAMES = {chart["slice_name"] for chart in BUNDLE.charts().values()}
+# Share of clearly non-white pixels in a full-page screenshot of the drawn dashboard (about 0.25 when drawn).
+PAINTED = 0.05
 
 
 @pytest.fixture(scope="module")
-def superset(duckdb_build: DbtProject, tmp_path_factory: pytest.TempPathFactory):
+def server(tmp_path_factory: pytest.TempPathFactory) -> Superset:
+    """The test's Superset installation: the shared venv, its own state folder (config, metadata DB, log)."""
+    return Superset(state=tmp_path_factory.mktemp("superset"))
+
+
+@pytest.fixture(scope="module")
+def superset(server: Superset, duckdb_build: DbtProject):
     """Superset started on a free port with the dashboard loaded on the dirty data set's marts; stopped after.
 
     The marts are read from the serving file that the build published in the copy.
     """
     serving = duckdb_build.root / SERVING_FILE
-    server = Superset(state=tmp_path_factory.mktemp("superset"))
     began = time.monotonic()
     installed = server.ensure_venv()
     venv_s = time.monotonic() - began
@@ -67,10 +82,10 @@ def dashboard(superset: Running, api: SupersetApi):
     from playwright.sync_api import sync_playwright
 
     names = {chart["id"]: chart["slice_name"] for chart in api.list("chart")}
-    expected = {chart["name"] for chart in SPEC["charts"].values()}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        context = browser.new_context(viewport={"width": 1400, "height": 1100})
+        # Tall enough to hold the whole dashboard: every chart is drawn in view, none waits for a scroll.
+        context = browser.new_context(viewport={"width": 1400, "height": 2000})
         # Tests touch 127.0.0.1 only; Superset's pages would fetch a usage pixel from outside.
         context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(superset.url)
                       else route.abort())
@@ -78,12 +93,13 @@ def dashboard(superset: Running, api: SupersetApi):
         # Superset's login page posts a usage log as it unloads; on a threaded dev server that anonymous
         # request can answer after the login and reset the session cookie. A person logs in again; so do we.
         for _ in range(3):
-            page.goto(f"{superset.url}/login/")
-            page.wait_for_selector("[data-test=username-input]:visible", timeout=60_000)
+            page.goto(f"{superset.url}/login/", timeout=DEADLINE_S * 1000)
+            wait_for_text(page, "[data-test=username-input]:visible", "the login form")
             page.locator("[data-test=username-input]").fill(superset.username)
             page.locator("[data-test=password-input]").fill(superset.password)
             page.get_by_role("button", name="Sign in").click()
-            page.wait_for_url(lambda url: "/superset/welcome/" in url or "/login/?next=" in url, timeout=60_000)
+            wait_in_page(page, """() => location.pathname.includes('/superset/welcome/')
+                                  || location.search.includes('next=')""", "the page after signing in")
             if "/login/" not in page.url:
                 break
         else:
@@ -100,45 +116,50 @@ def dashboard(superset: Running, api: SupersetApi):
 
         page.on("response", keep)
         began = time.monotonic()
-        page.goto(superset.dashboard_url)
-        page.wait_for_function(
-            """count => {
+        page.goto(superset.dashboard_url, timeout=DEADLINE_S * 1000)
+        wait_in_page(page, """count => {
                 const holders = document.querySelectorAll('.dashboard-component-chart-holder');
                 return holders.length === count && [...holders].every(
                     h => h.querySelector('canvas, .header-line') || h.innerText.includes('error'));
-            }""", arg=len(expected), timeout=180_000, polling=250)
+            }""", f"all {len(CHART_NAMES)} charts to be drawn", arg=len(CHART_NAMES))
         load_s = time.monotonic() - began
-        print(f"\nsuperset: dashboard rendered {len(expected)} charts in the browser in {load_s:.1f} s")
-        assert statuses == {name: 200 for name in expected}
+        print(f"\nsuperset: dashboard rendered {len(CHART_NAMES)} charts in the browser in {load_s:.1f} s")
+        # Each chart's data answer is handed to `keep` as Playwright dispatches events; pump them until all came.
+        wait_until(lambda: set(received) == CHART_NAMES or page.wait_for_timeout(200),
+                   "the chart data answer of every chart", last_seen=lambda: f"answers for {sorted(received)}")
+        assert statuses == {name: 200 for name in CHART_NAMES}
         assert "error" not in page.inner_text(".dashboard").lower()
-        # A canvas exists before ECharts has drawn on it, and on a loaded machine its entry animation runs
-        # for seconds: wait until every canvas shows drawn pixels and stays unchanged between two polls.
-        page.wait_for_function(
-            """() => {
-                const canvases = [...document.querySelectorAll('.dashboard-component-chart-holder canvas')];
-                const drawn = canvases.every(canvas => {
-                    const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
-                    let painted = 0;
-                    for (let alpha = 3; alpha < data.length; alpha += 4 * 7) painted += data[alpha] > 0;
-                    return painted > 100;
-                });
-                const signature = canvases.map(canvas => canvas.toDataURL()).join('|');
-                const settled = drawn && signature === window.__chartSignature;
-                window.__chartSignature = signature;
-                return canvases.length > 0 && settled;
-            }""", timeout=120_000, polling=700)
         yield page, received, load_s
         browser.close()
 
 
-def share_of_painted_pixels(png: Path) -> float:
+def share_of_painted_pixels(png: bytes) -> float:
     """Share of the image's pixels that are clearly not white (the page background)."""
     from PIL import Image
 
-    with Image.open(png) as image:
+    with Image.open(io.BytesIO(png)) as image:
         gray = image.convert("L")
         histogram = gray.histogram()
     return sum(histogram[:200]) / (gray.width * gray.height)
+
+
+def drawn_screenshot(page, path: Path) -> float:
+    """A full-page screenshot once the charts show on it; the share of painted pixels.
+
+    ECharts draws after the data has come, with an entry animation that a loaded machine stretches to
+    seconds: the screenshot is retaken until it shows the charts, rather than trusting the first paint.
+    """
+    shares: list[float] = []
+
+    def painted() -> bool:
+        png = page.screenshot(full_page=True)
+        shares.append(share_of_painted_pixels(png))
+        path.write_bytes(png)
+        return shares[-1] > PAINTED
+
+    wait_until(painted, f"a screenshot with the charts drawn (over {PAINTED:.0%} painted pixels)", every_s=1,
+               last_seen=lambda: f"{shares[-1]:.1%} painted pixels")
+    return shares[-1]
 
 
 def month_of(epoch_ms: int) -> date:
@@ -196,15 +217,14 @@ def test_the_dashboard_shows_the_marts_numbers(dashboard, api: SupersetApi, refe
 
     screenshot = Path(os.environ.get(SCREENSHOT_ENV, tmp_path / "superset_dashboard.png"))
     screenshot.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(screenshot), full_page=True)
-    assert share_of_painted_pixels(screenshot) > 0.05, "the screenshot is mostly blank"
+    assert drawn_screenshot(page, screenshot) > PAINTED
 
 
 @pytest.mark.superset
 def test_datasets_carry_the_dbt_descriptions(api: SupersetApi, duckdb_build: DbtProject) -> None:
     models = load_manifest(duckdb_build.root / "target" / "manifest.json")
     datasets = {dataset["table_name"]: dataset["id"] for dataset in api.list("dataset")}
-    assert sorted(datasets) == sorted(SPEC["datasets"])
+    assert sorted(datasets) == sorted(d["table_name"] for d in BUNDLE.datasets().values())
     for table, dataset_id in datasets.items():
         dataset = api.call("GET", f"/api/v1/dataset/{dataset_id}")["result"]
         assert dataset["description"] == models[table]["description"].strip()
@@ -231,3 +251,62 @@ def test_a_port_in_use_gives_one_readable_line() -> None:
         port = taken.getsockname()[1]
         with pytest.raises(SupersetError, match=rf"^port {port} on 127\.0\.0\.1 is in use: pick another"):
             choose_port(port)
+
+
+# ---- the round trip: Superset -> bi/superset/dashboard/ -> Superset (these run last: they reload the dashboard) ----
+
+
+def exported(api: SupersetApi) -> Bundle:
+    """The dashboard as Superset holds it now, exported through the REST API and normalised."""
+    ids = [dashboard["id"] for dashboard in api.list("dashboard")]
+    return normalise(read_zip(api.export_dashboards(ids)))
+
+
+@pytest.mark.superset
+def test_make_bi_export_gives_back_the_committed_bundle(superset: Running, server: Superset, tmp_path: Path) -> None:
+    bundle = tmp_path / "dashboard"
+    assert export(server, bundle) == []  # `make bi-export`: superset export-dashboards, normalised, rules checked
+    assert read_bundle(bundle).files == BUNDLE.files
+    assert sorted(p.relative_to(bundle) for p in bundle.rglob("*.yaml")) == sorted(Path(p) for p in BUNDLE.files)
+
+
+@pytest.mark.superset
+def test_an_edit_made_in_superset_round_trips(superset: Running, api: SupersetApi, server: Superset,
+                                              duckdb_build: DbtProject, tmp_path: Path) -> None:
+    """Edit a chart and the layout through the API (as the UI does), export, load the export, export again."""
+    charts = {chart["slice_name"]: chart["id"] for chart in api.list("chart")}
+    chart = api.call("GET", f"/api/v1/chart/{charts['RFM segments']}")["result"]
+    params = {**json.loads(chart["params"]), "show_value": False, "row_limit": 50}
+    api.call("PUT", f"/api/v1/chart/{charts['RFM segments']}", {
+        "slice_name": "Customers per RFM segment", "params": json.dumps(params)})
+    dashboard_id = api.list("dashboard")[0]["id"]
+    position = json.loads(api.call("GET", f"/api/v1/dashboard/{dashboard_id}")["result"]["position_json"])
+    rfm = next(node for node in position.values() if isinstance(node, dict)
+               and node.get("meta", {}).get("chartId") == charts["RFM segments"])
+    rfm["meta"]["height"] = 70
+    api.call("PUT", f"/api/v1/dashboard/{dashboard_id}", {"position_json": json.dumps(position)})
+
+    bundle = tmp_path / "dashboard"
+    try:
+        assert export(server, bundle) == []
+        edited = read_bundle(bundle)
+        expected = copy.deepcopy(BUNDLE.files)
+        old_path = next(p for p, c in expected.items() if c.get("slice_name") == "RFM segments")
+        changed = expected.pop(old_path)
+        changed["slice_name"] = "Customers per RFM segment"
+        changed["params"].update(show_value=False, row_limit=50)
+        expected["charts/Customers_per_RFM_segment.yaml"] = changed
+        layout = next(c for p, c in expected.items() if p.startswith("dashboards/"))["position"]
+        node = next(n for n in layout.values()
+                    if isinstance(n, dict) and n.get("meta", {}).get("uuid") == changed["uuid"])
+        node["meta"]["height"] = 70  # the layout keeps the name it was saved with (sliceName)
+        assert edited.files == expected
+
+        # The exported folder is what a developer commits; `make bi` loads it, and it comes back unchanged.
+        load(api, duckdb_connection(duckdb_build.root / SERVING_FILE),
+             manifest_path=duckdb_build.root / "target" / "manifest.json", bundle_path=bundle)
+        assert exported(api).files == edited.files
+    finally:  # the committed dashboard again, for any test after this one
+        load(api, duckdb_connection(duckdb_build.root / SERVING_FILE),
+             manifest_path=duckdb_build.root / "target" / "manifest.json")
+    assert exported(api).files == BUNDLE.files
