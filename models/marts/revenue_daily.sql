@@ -65,9 +65,9 @@ days_filled as (
         on calendar.revenue_date = sales_per_day.transaction_date
 ),
 
--- The 7-day mean is an exact sum divided by the days in the window (7, fewer for the first six days) and
--- rounded half up to the cent by money_divide: round(avg()) went through a double on DuckDB and rounded
--- a mean of x.xx5 down.
+-- The 7-day mean is the exact sum of the day and the 6 days before it divided by 7, always: days before the
+-- first sale count as 0, like quiet days, so it is the semantic layer's revenue_7d_avg on every day. Rounded
+-- half up to the cent by money_divide.
 with_windows as (
     select
         revenue_date,
@@ -78,7 +78,6 @@ with_windows as (
         sum(revenue) over (
             order by revenue_date rows between 6 preceding and current row
         ) as revenue_7d_sum,
-        least(row_number() over (order by revenue_date), 7) as days_in_7d_window,
         sum(revenue) over (
             order by revenue_date rows between unbounded preceding and current row
         ) as cumulative_revenue
@@ -93,7 +92,7 @@ final as (
         cast(units as {{ dbt.type_bigint() }}) as units,
         cast(customers as {{ dbt.type_bigint() }}) as customers,
         cast(
-            {{ ecommerce.money_divide('revenue_7d_sum', 'days_in_7d_window') }} as {{ ecommerce.type_money() }}
+            {{ ecommerce.money_divide('revenue_7d_sum', 7) }} as {{ ecommerce.type_money() }}
         ) as revenue_7d_avg,
         cast(cumulative_revenue as {{ ecommerce.type_money() }}) as cumulative_revenue
     from with_windows

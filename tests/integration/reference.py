@@ -253,7 +253,7 @@ def revenue_daily(fact: pd.DataFrame) -> pd.DataFrame:
         cumulative += revenue
         rows.append({"revenue_date": day, "revenue": revenue, "transactions": len(on_day),
                      "units": int(on_day.quantity.sum()), "customers": on_day.customer_id.nunique(),
-                     "revenue_7d_avg": cents(sum(window) / len(window)), "cumulative_revenue": cumulative})
+                     "revenue_7d_avg": cents(sum(window) / 7), "cumulative_revenue": cumulative})
     return pd.DataFrame(rows)
 
 
