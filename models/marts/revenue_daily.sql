@@ -1,14 +1,13 @@
--- The gap-free calendar is built by recursion, so days without sales appear with revenue 0. It recurses over
--- months (int_calendar_months) and over the 31 day offsets of a month rather than over every day: Spark runs
--- each recursion level as a job, and one level per day made this model take minutes there.
-with recursive
+-- Every day from the first to the last sale (the shared day calendar, int_calendar_days), so days without
+-- sales appear with revenue 0.
+with
 
 transactions as (
     select * from {{ ref('int_transactions_enriched') }}
 ),
 
-calendar_months as (
-    select * from {{ ref('int_calendar_months') }}
+calendar_days as (
+    select * from {{ ref('int_calendar_days') }}
 ),
 
 bounds as (
@@ -18,28 +17,11 @@ bounds as (
     from transactions
 ),
 
-day_offsets as (
-    select 0 as day_offset
-    union all
-    select day_offset + 1 as day_offset
-    from day_offsets
-    where day_offset < 30
-),
-
-candidate_days as (
-    select
-        {{ ecommerce.add_days('calendar_months.calendar_month', 'day_offsets.day_offset') }} as revenue_date,
-        {{ ecommerce.add_months('calendar_months.calendar_month', 1) }} as next_month
-    from calendar_months
-    cross join day_offsets
-),
-
 calendar as (
-    select candidate_days.revenue_date
-    from candidate_days
+    select calendar_days.calendar_date as revenue_date
+    from calendar_days
     inner join bounds
-        on candidate_days.revenue_date between bounds.first_date and bounds.last_date
-    where candidate_days.revenue_date < candidate_days.next_month
+        on calendar_days.calendar_date between bounds.first_date and bounds.last_date
 ),
 
 sales_per_day as (
