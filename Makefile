@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
 .DEFAULT_GOAL := help
-.PHONY: help venv dev-venv check-raw run build publish docs docs-serve lint lint-sql test test-fast generate clean pg-up pg-down pg-check pg-build report chromium bench mutation bi bi-down spark-up spark-down bi-export
+.PHONY: help venv dev-venv check-raw run build publish docs docs-serve lint lint-sql test test-fast generate clean pg-up pg-down pg-check pg-build report chromium bench mutation bi bi-down spark-up spark-down bi-export lint-python
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -72,7 +72,8 @@ $(DBT_COVERAGE_VENV)/.installed: lint/requirements-dbt-coverage.txt
 	$(DBT_COVERAGE_VENV)/bin/pip install --quiet --disable-pip-version-check -r $<
 	touch $@
 
-lint: dev-venv $(DBT_SCORE_VENV)/.installed $(DBT_COVERAGE_VENV)/.installed ## sqlfluff, dbt-score, dbt-coverage and the graph rules; fails on any regression
+lint: dev-venv $(DBT_SCORE_VENV)/.installed $(DBT_COVERAGE_VENV)/.installed ## ruff, sqlfluff, dbt-score, dbt-coverage and the graph rules; fails on any regression
+	$(MAKE) --no-print-directory lint-python
 	$(MAKE) --no-print-directory lint-sql
 	rm -rf $(LINT_DIR)/target $(LINT_DIR)/catalog.duckdb
 	$(LINT_DBT) seed --quiet
@@ -88,6 +89,10 @@ lint: dev-venv $(DBT_SCORE_VENV)/.installed $(DBT_COVERAGE_VENV)/.installed ## s
 		--coverage $(LINT_DIR)/coverage-test.json --thresholds lint/thresholds.json
 	$(BIN)/python -m scripts.check_project_graph --manifest $(LINT_DIR)/target/manifest.json \
 		--exceptions lint/evaluator_exceptions.json
+
+lint-python: dev-venv ## ruff check and ruff format --check on every Python file (settings: pyproject.toml)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 # sqlfluff's dbt templater compiles against a DuckDB file it creates afresh, never the one `make run` built:
 # there `is_incremental()` would be true and lint would depend on what a previous build left behind.

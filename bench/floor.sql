@@ -556,7 +556,7 @@ select
     cast(customers as bigint) as customers,
     cast(money_divide(
         sum(revenue) over (order by revenue_date rows between 6 preceding and current row),
-        least(row_number() over (order by revenue_date), 7)
+        7
     ) as decimal(38, 2)) as revenue_7d_avg,
     cast(sum(revenue) over (order by revenue_date rows between unbounded preceding and current row)
         as decimal(38, 2)) as cumulative_revenue

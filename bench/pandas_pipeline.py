@@ -180,7 +180,7 @@ def revenue_daily(fact: pd.DataFrame) -> pd.DataFrame:
         "revenue_date": days.date, "revenue": money(daily.revenue_cents).to_numpy(),
         "transactions": daily.transactions.to_numpy(), "units": daily.units.to_numpy(),
         "customers": daily.customers.to_numpy(),
-        "revenue_7d_avg": (money(daily.revenue_cents).rolling(7, min_periods=1).mean()).round(2).to_numpy(),
+        "revenue_7d_avg": (money(daily.revenue_cents).rolling(7, min_periods=1).sum() / 7).round(2).to_numpy(),
         "cumulative_revenue": money(daily.revenue_cents.cumsum()).to_numpy()})
 
 

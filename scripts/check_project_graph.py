@@ -33,6 +33,8 @@ RULES = {
     "backward_dependency": "a model reads a model of a later layer (data must flow raw -> staging -> "
                            "intermediate -> marts, and base -> the rest of staging)",
     "marts_dependent_on_marts": "a mart reads another mart (marts are built from intermediate models)",
+    "staging_dependent_on_other_tables": "a staging model depends on more than one raw table (staging cleans "
+                                         "its own table; a check across tables belongs one layer later)",
     "marts_or_intermediate_dependent_on_source": "a model outside staging reads a source or seed directly",
     "direct_join_to_source": "a model reads a source or seed and another model",
     "rejoining_of_upstream_concepts": "a model with a single child is rejoined by its own parent "
@@ -80,6 +82,13 @@ def findings(manifest: dict) -> list[Finding]:
         node = nodes[uid]
         return f"{node['source_name']}.{node['name']}" if node["resource_type"] == "source" else node["name"]
 
+    @lru_cache(maxsize=None)
+    def raw_tables(uid: str) -> frozenset[str]:
+        """The raw tables (sources and seeds, by name) a node depends on, directly or through models."""
+        if layer_of(nodes[uid]) == RAW_LAYER:
+            return frozenset([nodes[uid]["name"]])
+        return frozenset().union(*(raw_tables(parent) for parent in parents.get(uid, [])))
+
     found: list[Finding] = []
     for uid, model in models.items():
         here = layer_of(model)
@@ -90,6 +99,9 @@ def findings(manifest: dict) -> list[Finding]:
                 found.append(Finding("backward_dependency", edge))
             if here == LAYERS["models/marts/"] and layer_of(nodes[parent]) == here:
                 found.append(Finding("marts_dependent_on_marts", edge))
+        if here <= LAYERS["models/staging/"] and len(raw_tables(uid)) > 1:
+            found.append(Finding("staging_dependent_on_other_tables",
+                                 f"{model['name']} depends on {', '.join(sorted(raw_tables(uid)))}"))
         for parent in raw_parents:
             if here > LAYERS["models/staging/"]:
                 found.append(Finding("marts_or_intermediate_dependent_on_source",

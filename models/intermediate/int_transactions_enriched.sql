@@ -1,6 +1,7 @@
 {#
-    The shop as it stood at the end of the as-of date: clean transactions dated on or before it, so every
-    mart built from here (all of them) is a point-in-time view and recency is never negative.
+    The shop as it stood at the end of the as-of date (int_as_of_date): clean transactions dated on or
+    before it, so every mart built from here (all of them) is a point-in-time view and recency is never
+    negative.
 #}
 with
 
@@ -17,7 +18,7 @@ customers as (
 ),
 
 as_of as (
-    select {{ ecommerce.as_of_date('transactions') }} as as_of_date
+    select * from {{ ref('int_as_of_date') }}
 ),
 
 final as (

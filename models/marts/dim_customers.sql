@@ -1,3 +1,5 @@
+-- Every clean customer with what the customer marts say about them. It reads those marts, the only home of
+-- their logic (docs/metrics.md, "Where each metric is defined"), so a value here is the mart's value.
 with
 
 customers as (
@@ -5,19 +7,19 @@ customers as (
 ),
 
 lifetime_value as (
-    select * from {{ ref('int_customer_lifetime_value') }}
+    select * from {{ ref('customer_lifetime_value') }}
 ),
 
 segments as (
-    select * from {{ ref('int_customer_segments') }}
+    select * from {{ ref('customer_segments') }}
 ),
 
 favorite_category as (
-    select * from {{ ref('int_customer_favorite_category') }}
+    select * from {{ ref('customer_favorite_category') }}
 ),
 
 customer_rfm as (
-    select * from {{ ref('int_customer_rfm') }}
+    select * from {{ ref('customer_rfm') }}
 ),
 
 final as (

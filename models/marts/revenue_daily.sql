@@ -1,14 +1,13 @@
--- The gap-free calendar is built by recursion, so days without sales appear with revenue 0. It recurses over
--- months (int_calendar_months) and over the 31 day offsets of a month rather than over every day: Spark runs
--- each recursion level as a job, and one level per day made this model take minutes there.
-with recursive
+-- Every day from the first to the last sale (the shared day calendar, int_calendar_days), so days without
+-- sales appear with revenue 0.
+with
 
 transactions as (
     select * from {{ ref('int_transactions_enriched') }}
 ),
 
-calendar_months as (
-    select * from {{ ref('int_calendar_months') }}
+calendar_days as (
+    select * from {{ ref('int_calendar_days') }}
 ),
 
 bounds as (
@@ -18,28 +17,11 @@ bounds as (
     from transactions
 ),
 
-day_offsets as (
-    select 0 as day_offset
-    union all
-    select day_offset + 1 as day_offset
-    from day_offsets
-    where day_offset < 30
-),
-
-candidate_days as (
-    select
-        {{ ecommerce.add_days('calendar_months.calendar_month', 'day_offsets.day_offset') }} as revenue_date,
-        {{ ecommerce.add_months('calendar_months.calendar_month', 1) }} as next_month
-    from calendar_months
-    cross join day_offsets
-),
-
 calendar as (
-    select candidate_days.revenue_date
-    from candidate_days
+    select calendar_days.calendar_date as revenue_date
+    from calendar_days
     inner join bounds
-        on candidate_days.revenue_date between bounds.first_date and bounds.last_date
-    where candidate_days.revenue_date < candidate_days.next_month
+        on calendar_days.calendar_date between bounds.first_date and bounds.last_date
 ),
 
 sales_per_day as (
@@ -65,9 +47,9 @@ days_filled as (
         on calendar.revenue_date = sales_per_day.transaction_date
 ),
 
--- The 7-day mean is an exact sum divided by the days in the window (7, fewer for the first six days) and
--- rounded half up to the cent by money_divide: round(avg()) went through a double on DuckDB and rounded
--- a mean of x.xx5 down.
+-- The 7-day mean is the exact sum of the day and the 6 days before it divided by 7, always: days before the
+-- first sale count as 0, like quiet days, so it is the semantic layer's revenue_7d_avg on every day. Rounded
+-- half up to the cent by money_divide.
 with_windows as (
     select
         revenue_date,
@@ -78,7 +60,6 @@ with_windows as (
         sum(revenue) over (
             order by revenue_date rows between 6 preceding and current row
         ) as revenue_7d_sum,
-        least(row_number() over (order by revenue_date), 7) as days_in_7d_window,
         sum(revenue) over (
             order by revenue_date rows between unbounded preceding and current row
         ) as cumulative_revenue
@@ -93,7 +74,7 @@ final as (
         cast(units as {{ dbt.type_bigint() }}) as units,
         cast(customers as {{ dbt.type_bigint() }}) as customers,
         cast(
-            {{ ecommerce.money_divide('revenue_7d_sum', 'days_in_7d_window') }} as {{ ecommerce.type_money() }}
+            {{ ecommerce.money_divide('revenue_7d_sum', 7) }} as {{ ecommerce.type_money() }}
         ) as revenue_7d_avg,
         cast(cumulative_revenue as {{ ecommerce.type_money() }}) as cumulative_revenue
     from with_windows

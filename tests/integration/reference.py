@@ -6,10 +6,11 @@ Written from the metric contract, not from the SQL: plain Python/pandas, `Decima
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
+from typing import Callable
 
 import pandas as pd
 
@@ -229,15 +230,16 @@ def growth_pct(current: Decimal, previous: Decimal | None) -> Decimal | None:
     return cents((current - previous) * 100 / previous)
 
 
-def as_of_date(cleaned: Cleaned, params: Params = DEFAULTS) -> date:
-    """The point in time every mart shows: the var, else the latest clean transaction date."""
-    return params.as_of_date or cleaned.transactions.transaction_date.max()
+def resolved(cleaned: Cleaned, params: Params) -> Params:
+    """The one parameter set every mart function gets: the vars, with the as-of date resolved once (the var,
+    else the latest clean transaction date), so no function can pick its own point in time."""
+    return replace(params, as_of_date=params.as_of_date or cleaned.transactions.transaction_date.max())
 
 
-def fct_transactions(cleaned: Cleaned, params: Params = DEFAULTS) -> pd.DataFrame:
+def fct_transactions(cleaned: Cleaned, params: Params) -> pd.DataFrame:
     category = dict(zip(cleaned.products.product_id, cleaned.products.category))
     region = dict(zip(cleaned.customers.customer_id, cleaned.customers.region))
-    fact = cleaned.transactions[cleaned.transactions.transaction_date <= as_of_date(cleaned, params)].copy()
+    fact = cleaned.transactions[cleaned.transactions.transaction_date <= params.as_of_date].copy()
     fact["category"] = fact.product_id.map(lambda p: category[p] or "Uncategorised")
     fact["region"] = fact.customer_id.map(lambda c: region[c] or "Unknown")
     return fact
@@ -253,7 +255,7 @@ def revenue_daily(fact: pd.DataFrame) -> pd.DataFrame:
         cumulative += revenue
         rows.append({"revenue_date": day, "revenue": revenue, "transactions": len(on_day),
                      "units": int(on_day.quantity.sum()), "customers": on_day.customer_id.nunique(),
-                     "revenue_7d_avg": cents(sum(window) / len(window)), "cumulative_revenue": cumulative})
+                     "revenue_7d_avg": cents(sum(window) / 7), "cumulative_revenue": cumulative})
     return pd.DataFrame(rows)
 
 
@@ -286,7 +288,7 @@ def revenue_category_quarterly(fact: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def customer_lifetime_value(fact: pd.DataFrame, pareto_share: Decimal = Decimal("0.80")) -> pd.DataFrame:
+def customer_lifetime_value(fact: pd.DataFrame, params: Params) -> pd.DataFrame:
     per_customer = []
     for customer_id, lines in fact.groupby("customer_id"):
         total = sum(lines.revenue, Decimal("0.00"))
@@ -295,6 +297,10 @@ def customer_lifetime_value(fact: pd.DataFrame, pareto_share: Decimal = Decimal(
                              "avg_order_value": cents(total / len(lines)),
                              "first_purchase_date": lines.transaction_date.min(),
                              "last_purchase_date": lines.transaction_date.max()})
+    if not per_customer:  # an as-of date before the first sale: no buyers
+        return pd.DataFrame(columns=["customer_id", "total_revenue", "transactions", "units", "avg_order_value",
+                                     "first_purchase_date", "last_purchase_date", "revenue_rank",
+                                     "cumulative_revenue_share", "is_top_80pct"])
     per_customer.sort(key=lambda row: (-row["total_revenue"], row["customer_id"]))
     grand_total = sum((row["total_revenue"] for row in per_customer), Decimal(0))
     running = Decimal(0)
@@ -302,13 +308,12 @@ def customer_lifetime_value(fact: pd.DataFrame, pareto_share: Decimal = Decimal(
         before = running
         running += row["total_revenue"]
         row.update(revenue_rank=rank, cumulative_revenue_share=float(running / grand_total),
-                   is_top_80pct=before < pareto_share * grand_total)
+                   is_top_80pct=before < params.pareto_share * grand_total)
     return pd.DataFrame(per_customer)
 
 
-def customer_segments(customers: pd.DataFrame, fact: pd.DataFrame, as_of: date | None = None,
-                      active_days: int = 90, churned_days: int = 180) -> pd.DataFrame:
-    as_of = as_of or fact.transaction_date.max()
+def customer_segments(customers: pd.DataFrame, fact: pd.DataFrame, params: Params) -> pd.DataFrame:
+    as_of = params.as_of_date
     last_purchase = fact.groupby("customer_id").transaction_date.max().to_dict()
     rows = []
     for customer_id in customers.customer_id:
@@ -316,9 +321,9 @@ def customer_segments(customers: pd.DataFrame, fact: pd.DataFrame, as_of: date |
         recency = (as_of - last).days if last else None
         if recency is None:
             segment = "Never purchased"
-        elif recency < active_days:
+        elif recency < params.active_days:
             segment = "Active"
-        elif recency <= churned_days:
+        elif recency <= params.churned_days:
             segment = "Dormant"
         else:
             segment = "Churned"
@@ -336,7 +341,8 @@ def customer_favorite_category(fact: pd.DataFrame) -> pd.DataFrame:
         revenue, count, category = min(options, key=lambda o: (-o[0], -o[1], o[2]))
         rows.append({"customer_id": customer_id, "favorite_category": category, "category_revenue": revenue,
                      "category_transactions": count, "share_of_customer_revenue": float(revenue / total)})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["customer_id", "favorite_category", "category_revenue",
+                                       "category_transactions", "share_of_customer_revenue"])
 
 
 def customer_cohorts(fact: pd.DataFrame) -> pd.DataFrame:
@@ -369,8 +375,8 @@ def shared_tie_scores(values: dict[str, object], descending: bool = False) -> di
     return {key: 1 + 5 * (rank - 1) // n for key, rank in ranks.items()}
 
 
-def customer_rfm(fact: pd.DataFrame, as_of: date | None = None) -> pd.DataFrame:
-    as_of = as_of or fact.transaction_date.max()
+def customer_rfm(fact: pd.DataFrame, params: Params) -> pd.DataFrame:
+    as_of = params.as_of_date
     per_customer = {customer_id: lines for customer_id, lines in fact.groupby("customer_id")}
     recency = {c: (as_of - lines.transaction_date.max()).days for c, lines in per_customer.items()}
     frequency = {c: len(lines) for c, lines in per_customer.items()}
@@ -384,7 +390,8 @@ def customer_rfm(fact: pd.DataFrame, as_of: date | None = None) -> pd.DataFrame:
                      "recency_days": recency[customer_id], "frequency": frequency[customer_id],
                      "monetary": monetary[customer_id], "r_score": r, "f_score": f, "m_score": m,
                      "rfm_cell": f"{r}{f}{m}", "rfm_segment": rfm_segment(r, f, m), "as_of_date": as_of})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["customer_id", "last_purchase_date", "recency_days", "frequency", "monetary",
+                                       "r_score", "f_score", "m_score", "rfm_cell", "rfm_segment", "as_of_date"])
 
 
 def customer_activity_monthly(fact: pd.DataFrame) -> pd.DataFrame:
@@ -452,24 +459,29 @@ def dim_customers(customers: pd.DataFrame, clv: pd.DataFrame, segments: pd.DataF
 
 
 def all_marts(cleaned: Cleaned, params: Params = DEFAULTS) -> dict[str, pd.DataFrame]:
+    params = resolved(cleaned, params)
     fact = fct_transactions(cleaned, params)
-    clv = customer_lifetime_value(fact, params.pareto_share)
-    segments = customer_segments(cleaned.customers, fact, as_of_date(cleaned, params), params.active_days,
-                                 params.churned_days)
+    clv = customer_lifetime_value(fact, params)
+    segments = customer_segments(cleaned.customers, fact, params)
     favorite = customer_favorite_category(fact)
-    rfm = customer_rfm(fact)
+    rfm = customer_rfm(fact, params)
+
+    def periods(mart: Callable[[pd.DataFrame], pd.DataFrame]) -> pd.DataFrame:
+        """A mart over calendar periods from the first to the last sale: none before the first sale."""
+        return mart(fact) if len(fact) else pd.DataFrame()
+
     return {
         "fct_transactions": fact,
         "dim_products": dim_products(cleaned.products, fact),
         "dim_customers": dim_customers(cleaned.customers, clv, segments, favorite, rfm),
-        "revenue_daily": revenue_daily(fact),
-        "revenue_monthly": revenue_monthly(fact),
-        "revenue_category_quarterly": revenue_category_quarterly(fact),
+        "revenue_daily": periods(revenue_daily),
+        "revenue_monthly": periods(revenue_monthly),
+        "revenue_category_quarterly": periods(revenue_category_quarterly),
         "customer_lifetime_value": clv,
         "customer_segments": segments,
         "customer_favorite_category": favorite,
-        "customer_cohorts": customer_cohorts(fact),
+        "customer_cohorts": periods(customer_cohorts),
         "customer_rfm": rfm,
-        "customer_activity_monthly": customer_activity_monthly(fact),
-        "cohort_revenue": cohort_revenue(fact),
+        "customer_activity_monthly": periods(customer_activity_monthly),
+        "cohort_revenue": periods(cohort_revenue),
     }

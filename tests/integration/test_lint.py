@@ -89,6 +89,25 @@ def test_backward_mart_to_mart_and_rejoin_edges_are_found() -> None:
     assert Finding("rejoining_of_upstream_concepts", "int_orders -> fct_orders -> dim_orders") in found
 
 
+def test_staging_that_reads_another_tables_staging_is_found() -> None:
+    """The shape judged_transactions had: a staging model judging transactions against clean customers."""
+    graph = copy.deepcopy(CLEAN_GRAPH)
+    graph["staging/base/base_customers"] = ["seed:customers"]
+    graph["staging/stg_customers"] = ["staging/base/base_customers"]
+    graph["staging/judged_orders"] = ["staging/base/base_orders", "staging/stg_customers"]
+    graph["staging/stg_orders"] = ["staging/judged_orders"]
+    found = findings(manifest(graph, public=("fct_orders", "revenue")))
+    assert Finding("staging_dependent_on_other_tables", "judged_orders depends on customers, orders") in found
+    assert Finding("staging_dependent_on_other_tables", "stg_orders depends on customers, orders") in found
+    # The same check one layer later is the intended shape.
+    graph.pop("staging/judged_orders")
+    graph["intermediate/int_orders_judged"] = ["staging/base/base_orders", "staging/stg_customers"]
+    graph["intermediate/int_orders"] = ["intermediate/int_orders_judged"]
+    graph["staging/stg_orders"] = ["staging/base/base_orders"]
+    assert [f for f in findings(manifest(graph, public=("fct_orders", "revenue")))
+            if f.rule == "staging_dependent_on_other_tables"] == []
+
+
 def test_exposures_on_non_public_marts_and_public_marts_without_contract_are_found() -> None:
     graph = manifest(CLEAN_GRAPH, {"dash": ["fct_orders", "revenue"]}, public=("fct_orders",))
     graph["nodes"]["model.shop.fct_orders"]["config"]["contract"]["enforced"] = False

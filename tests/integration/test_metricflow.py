@@ -28,12 +28,13 @@ def run_mf(project: DbtProject, *args: str) -> subprocess.CompletedProcess:
     return result
 
 
-def mf_by_month(project: DbtProject, metric: str, out_dir: Path) -> Expected:
-    """`mf query --metrics <metric> --group-by metric_time__month`, as {month: value}."""
-    out = out_dir / f"{metric}.csv"
-    run_mf(project, "query", "--metrics", metric, "--group-by", "metric_time__month", "--csv", str(out), "--quiet")
+def mf_by(project: DbtProject, metric: str, grain: str, out_dir: Path) -> Expected:
+    """`mf query --metrics <metric> --group-by metric_time__<grain>`, as {period start: value}."""
+    out = out_dir / f"{metric}_{grain}.csv"
+    column = f"metric_time__{grain}"
+    run_mf(project, "query", "--metrics", metric, "--group-by", column, "--csv", str(out), "--quiet")
     with out.open() as handle:
-        return {date.fromisoformat(row["metric_time__month"][:10]): float(row[metric]) if row[metric] else None
+        return {date.fromisoformat(row[column][:10]): float(row[metric]) if row[metric] else None
                 for row in csv.DictReader(handle)}
 
 
@@ -54,12 +55,15 @@ def ratio(numerators: Expected, denominators: Expected) -> Expected:
     return {m: numerators[m] / denominators[m] if denominators[m] else None for m in numerators}
 
 
-def first_day_window_sums(daily: pd.DataFrame) -> Expected:
-    """Revenue of the 7 days ending on the first day of each month whose full window lies inside the data."""
+def window_sums(daily: pd.DataFrame) -> Expected:
+    """Revenue of the 7 days ending on each day of the reference's revenue_daily; days before it count as 0."""
     by_day = dict(zip(daily.revenue_date, daily.revenue))
-    first = min(by_day)
-    return {day: float(sum(by_day[day - timedelta(days=back)] for back in range(7)))
-            for day in by_day if day.day == 1 and day - timedelta(days=6) >= first}
+    return {day: float(sum(by_day.get(day - timedelta(days=back), 0) for back in range(7))) for day in by_day}
+
+
+def first_days(values: Expected) -> Expected:
+    """A cumulative metric by month is its value on the month's first day (period_agg: first)."""
+    return {day: value for day, value in values.items() if day.day == 1}
 
 
 def expected_by_metric(marts: dict[str, pd.DataFrame]) -> dict[str, Expected]:
@@ -69,7 +73,7 @@ def expected_by_metric(marts: dict[str, pd.DataFrame]) -> dict[str, Expected]:
     orders = column_by_month(monthly, "revenue_month", "transactions")
     new_revenue = column_by_month(activity, "revenue_month", "new_customer_revenue")
     returning_revenue = column_by_month(activity, "revenue_month", "returning_customer_revenue")
-    seven_day_sum = first_day_window_sums(daily)
+    seven_day_sum = first_days(window_sums(daily))
     return {
         "revenue": revenue,
         "orders": with_sales(orders),
@@ -77,7 +81,7 @@ def expected_by_metric(marts: dict[str, pd.DataFrame]) -> dict[str, Expected]:
         "customers": with_sales(column_by_month(monthly, "revenue_month", "customers")),
         "average_order_value": ratio(revenue, orders),
         "revenue_7d_sum": seven_day_sum,
-        "revenue_7d_avg": {day: value / 7 for day, value in seven_day_sum.items()},
+        "revenue_7d_avg": first_days(column_by_month(daily, "revenue_date", "revenue_7d_avg")),
         "mom_revenue_growth_pct": column_by_month(monthly, "revenue_month", "mom_growth_pct"),
         "new_customers": column_by_month(activity, "revenue_month", "new_customers"),
         "returning_customers": column_by_month(activity, "revenue_month", "returning_customers"),
@@ -91,8 +95,11 @@ def expected_by_metric(marts: dict[str, pd.DataFrame]) -> dict[str, Expected]:
 METRICS = ["revenue", "orders", "units", "customers", "average_order_value", "revenue_7d_sum", "revenue_7d_avg",
            "mom_revenue_growth_pct", "new_customers", "returning_customers", "new_customer_revenue",
            "returning_customer_revenue", "returning_customer_revenue_share"]
-# Cumulative metrics by month are the window on the month's first day; only full windows are compared.
+# Cumulative metrics by month are the window on the month's first day: compared on the months whose first day
+# is a day of revenue_daily (the time spine starts on the first of the first month, the mart on the first sale).
 FIRST_DAY_METRICS = {"revenue_7d_sum", "revenue_7d_avg"}
+# Rounded like their mart column: equal to the cent, not merely close.
+ROUNDED_METRICS = {"revenue_7d_avg", "mom_revenue_growth_pct"}
 
 
 @pytest.fixture(scope="module", params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -116,13 +123,31 @@ def test_every_metric_is_tested_here(semantic_build: DbtProject) -> None:
 def test_metric_by_month_equals_the_reference(semantic_build: DbtProject, reference_marts: dict, metric: str,
                                              tmp_path: Path) -> None:
     expected = expected_by_metric(reference_marts)[metric]
-    actual = mf_by_month(semantic_build, metric, tmp_path)
+    actual = mf_by(semantic_build, metric, "month", tmp_path)
     if metric in FIRST_DAY_METRICS:
-        assert len(expected) >= 6, "too few full 7-day windows on first days of months to compare"
+        assert len(expected) >= 6, "too few first days of months to compare"
         actual = {month: value for month, value in actual.items() if month in expected}
     assert sorted(actual) == sorted(expected), f"{metric}: months {sorted(actual)} != {sorted(expected)}"
     tolerance = 0.005 if metric in {"revenue", "new_customer_revenue", "returning_customer_revenue"} else 0.01
+    if metric in ROUNDED_METRICS:
+        tolerance = 1e-6
     wrong = {month: (actual[month], value) for month, value in expected.items()
              if (actual[month] is None) != (value is None)
              or (value is not None and not math.isclose(actual[month], value, abs_tol=tolerance))}
     assert not wrong, f"{metric}: (mf, reference) differ in {len(wrong)} months: {dict(list(wrong.items())[:4])}"
+
+
+@pytest.mark.parametrize("metric", sorted(FIRST_DAY_METRICS))
+def test_seven_day_metric_by_day_equals_revenue_daily_on_every_day(semantic_build: DbtProject,
+                                                                  reference_marts: dict, metric: str,
+                                                                  tmp_path: Path) -> None:
+    """Every day of revenue_daily, the first six (partial windows, divided by 7 all the same) included."""
+    daily = reference_marts["revenue_daily"]
+    expected = window_sums(daily) if metric == "revenue_7d_sum" else \
+        column_by_month(daily, "revenue_date", "revenue_7d_avg")
+    actual = mf_by(semantic_build, metric, "day", tmp_path)
+    missing = sorted(set(expected) - set(actual))
+    assert not missing, f"{metric}: mf has no row for {len(missing)} days of revenue_daily, first {missing[:3]}"
+    wrong = {day: (actual[day], value) for day, value in expected.items()
+             if actual[day] is None or not math.isclose(actual[day], value, abs_tol=1e-6)}
+    assert not wrong, f"{metric}: (mf, revenue_daily) differ on {len(wrong)} days: {dict(sorted(wrong.items())[:4])}"

@@ -13,12 +13,12 @@ from mutation.catalogue import DEFAULT_CATALOGUE, load_catalogue
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TWO_MUTANTS = """\
 - id: active_boundary_inclusive
-  file: models/intermediate/int_customer_segments.sql
+  file: models/marts/customer_segments.sql
   original: "when recency_days < {{ thresholds.active_days }} then 'Active'"
   replacement: "when recency_days <= {{ thresholds.active_days }} then 'Active'"
   models: 90 days still counts as Active
 - id: snippet_long_gone
-  file: models/intermediate/int_customer_segments.sql
+  file: models/marts/customer_segments.sql
   original: "when recency_days < 30 then 'Hot'"
   replacement: "when recency_days < 31 then 'Hot'"
   models: a rule the model no longer has
@@ -56,7 +56,7 @@ def test_a_mutant_whose_snippet_is_gone_is_stale_and_fails_the_run(two_mutant_ru
     result, report = two_mutant_run
     _, _, _, status, layer, first_failure, _ = report_row(report, "snippet_long_gone")
     assert (status, layer) == ("STALE", "stale")
-    assert "snippet not found in models/intermediate/int_customer_segments.sql" in first_failure
+    assert "snippet not found in models/marts/customer_segments.sql" in first_failure
     assert result.returncode == 1, result.stdout + result.stderr
     assert "snippet_long_gone STALE" in result.stdout
     assert "- mutants: 2; killed: 1;" in report

@@ -95,3 +95,40 @@ def test_as_of_date_is_a_point_in_time(non_default_build) -> None:
                (select sum(revenue) from marts.revenue_daily) as daily,
                (select sum(total_revenue) from marts.customer_lifetime_value) as clv""")
     assert totals.fact[0] == totals.daily[0] == totals.clv[0]
+
+
+def as_of_scenarios(cleaned: reference.Cleaned) -> dict[str, reference.date]:
+    """As-of dates the latest sale does not give: recency is counted from a day without sales."""
+    sold_on = set(cleaned.transactions.transaction_date)
+    first, last = min(sold_on), max(sold_on)
+    quiet_days = [first + timedelta(days=n) for n in range((last - first).days)
+                  if first + timedelta(days=n) not in sold_on]
+    assert quiet_days, "the dirty data set has no day without sales between its first and last sale"
+    return {"nothing_sold_that_day": quiet_days[len(quiet_days) // 2],
+            "after_the_last_sale": last + timedelta(days=10),
+            "before_the_first_sale": first - timedelta(days=1)}
+
+
+AS_OF_SCENARIOS = ["nothing_sold_that_day", "after_the_last_sale", "before_the_first_sale"]
+
+
+@pytest.fixture(scope="module")
+def as_of_builds(dirty_raw_dir: Path, reference_cleaned, tmp_path_factory: pytest.TempPathFactory):
+    """One seeded project rebuilt from scratch for each as-of date; {scenario: (marts, reference marts)}."""
+    project = DbtProject.copy_of_repo(tmp_path_factory.mktemp("as_of_dates"), raw_dir=dirty_raw_dir)
+    project.dbt("seed")
+    builds = {}
+    for scenario, as_of in as_of_scenarios(reference_cleaned).items():
+        params = reference.Params(as_of_date=as_of)
+        project.dbt("build", "--full-refresh", "--vars", json.dumps(params.dbt_vars()))
+        actual = {spec.name: project.query(f"select * from {spec.schema}.{spec.name}") for spec in MARTS}
+        builds[scenario] = (actual, reference.all_marts(reference_cleaned, params))
+    return builds
+
+
+@pytest.mark.parametrize("spec", MARTS, ids=lambda spec: spec.name)
+@pytest.mark.parametrize("scenario", AS_OF_SCENARIOS)
+def test_as_of_date_without_a_sale_matches_the_reference(as_of_builds, scenario: str, spec: TableSpec) -> None:
+    actual, expected = as_of_builds[scenario]
+    assert_frames_match(actual[spec.name], expected[spec.name], spec.key, money=spec.money, approx=spec.approx,
+                        dates=spec.dates, ints=spec.ints, label=f"as-of {scenario}: {spec.name}")
