@@ -83,7 +83,7 @@
         order by a.xact_start nulls last, a.pid
         limit 1;
         raise exception using errcode = 'lock_not_available', message = format(
-            'Marts not published: the swap could not lock %s within %s s in %s attempts, %s. '
+            'Marts not published: the swap could not lock %s within %s s in each of %s attempts, %s. '
             || 'The previous marts are still served. %s',
             coalesce(blocked_on::regclass::text, 'schema marts'), timeout_ms / 1000, attempts,
             case when holder.pid is null then 'and the session that held it has ended since'

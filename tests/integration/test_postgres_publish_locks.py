@@ -122,8 +122,8 @@ def test_idle_reader_makes_the_publish_give_up_with_one_line_naming_it(postgres_
 
         returncode, output = finish(build)
         assert returncode != 0, output[-3000:]
-        expected = (f"Marts not published: the swap could not lock {HELD_MART} within 5 s in 2 attempts, held by "
-                    f"session pid {reader_pid} (user bi_reader, application idle notebook, client 127.0.0.1, "
+        expected = (f"Marts not published: the swap could not lock {HELD_MART} within 5 s in each of 2 attempts, "
+                    f"held by session pid {reader_pid} (user bi_reader, application idle notebook, client 127.0.0.1, "
                     f"idle in transaction since {since} UTC). The previous marts are still served. Ask that user "
                     f"to commit or roll back, or end the session (select pg_terminate_backend({reader_pid});), "
                     "then run dbt build again.")
@@ -151,8 +151,10 @@ def test_publish_goes_through_once_the_idle_reader_commits(postgres_build: DbtPr
     with idle_reader(postgres_build) as reader:
         # Patience of 2 + 2 + 2 + 4 + 2 + 8 + ... seconds: far longer than the test needs once the reader commits.
         build = start_build(postgres_build, lock_timeout_s=2, attempts=10)
-        wait_for("the swap to wait for the reader's lock",
-                 lambda: swap_waiting_for(admin, reader.get_backend_pid()), build)
+        reader_pid = reader.get_backend_pid()
+        wait_for("the swap to wait for the reader's lock", lambda: swap_waiting_for(admin, reader_pid), build)
+        # Only once that attempt has timed out does the reader commit: the next attempt must succeed.
+        wait_for("the swap's first attempt to time out", lambda: not swap_waiting_for(admin, reader_pid), build)
         reader.commit()
         returncode, output = finish(build)
     assert returncode == 0, output[-3000:]
