@@ -144,21 +144,24 @@ def share_of_painted_pixels(png: bytes) -> float:
 
 
 def drawn_screenshot(page, path: Path) -> float:
-    """A full-page screenshot once the charts show on it; the share of painted pixels.
+    """A full-page screenshot once the charts show on it and have settled; the share of painted pixels.
 
     ECharts draws after the data has come, with an entry animation that a loaded machine stretches to
-    seconds: the screenshot is retaken until it shows the charts, rather than trusting the first paint.
+    seconds: the screenshot is retaken until it shows the charts and equals the one before, rather than
+    trusting the first paint.
     """
+    shots: list[bytes] = []
     shares: list[float] = []
 
-    def painted() -> bool:
-        png = page.screenshot(full_page=True)
-        shares.append(share_of_painted_pixels(png))
-        path.write_bytes(png)
-        return shares[-1] > PAINTED
+    def drawn_and_settled() -> bool:
+        shots.append(page.screenshot(full_page=True))
+        shares.append(share_of_painted_pixels(shots[-1]))
+        return shares[-1] > PAINTED and len(shots) > 1 and shots[-1] == shots[-2]
 
-    wait_until(painted, f"a screenshot with the charts drawn (over {PAINTED:.0%} painted pixels)", every_s=1,
-               last_seen=lambda: f"{shares[-1]:.1%} painted pixels")
+    wait_until(drawn_and_settled, f"a screenshot with the charts drawn (over {PAINTED:.0%} painted pixels) "
+               "and unchanged since the one before", every_s=1,
+               last_seen=lambda: f"{shares[-1]:.1%} painted pixels, {len(shots)} screenshots")
+    path.write_bytes(shots[-1])
     return shares[-1]
 
 
