@@ -95,8 +95,9 @@ def parse_into(connection: duckdb.DuckDBPyConnection, batch: Batch, header: list
     connection.execute(f"create or replace temp table {staging_table} as {parsed_rows_sql(batch, header)}",
                        [batch.lineage, duckdb_literal(connection, path)])
     rows = connection.execute(f"select count(*) from {staging_table}").fetchone()[0]
-    rejected = set() if header is None else {row[0] for row in connection.execute("select line from rejected_lines").fetchall()}
-    return rows, rejected
+    if header is None:
+        return rows, set()
+    return rows, {row[0] for row in connection.execute("select line from rejected_lines").fetchall()}
 
 
 def stage_csv(connection: duckdb.DuckDBPyConnection, batch: Batch, copy: Path, staging_table: str) -> int:
