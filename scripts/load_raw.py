@@ -96,8 +96,9 @@ def parse_into(connection: duckdb.DuckDBPyConnection, batch: Batch, header: list
     connection.execute(f"create or replace temp table {staging_table} as {parsed_rows_sql(batch, header)}",
                        [batch.lineage, duckdb_literal(connection, path)])
     rows = connection.execute(f"select count(*) from {staging_table}").fetchone()[0]
-    rejected = set() if header is None else {row[0] for row in connection.execute("select line from rejected_lines").fetchall()}
-    return rows, rejected
+    if header is None:
+        return rows, set()
+    return rows, {row[0] for row in connection.execute("select line from rejected_lines").fetchall()}
 
 
 def stage_csv(connection: duckdb.DuckDBPyConnection, batch: Batch, copy: Path, staging_table: str) -> int:
@@ -235,9 +236,9 @@ class PostgresTarget(Target):
         self._parser.close()
 
 
-def load(raw_dir: Path, target: Target, full_refresh: bool = False) -> dict[str, int]:
-    """Load the new batches of `raw_dir`; returns rows added per table. Raises RawFileError when refused."""
-    batches = collect_batches(raw_dir)
+def load(raw_dir: Path, target: Target, batches: list[Batch], full_refresh: bool = False) -> dict[str, int]:
+    """Load the new ones of `batches` (checked by collect_batches); returns rows added per table. Raises
+    RawFileError when refused."""
     target.execute(f"create schema if not exists {SCHEMA}")
     existing = {row[0] for row in target.execute(
         "select table_name from information_schema.tables where table_schema = ?", [SCHEMA])}
@@ -285,7 +286,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     started = time.monotonic()
     try:
-        collect_batches(args.raw_dir)  # refuse bad files before connecting anywhere
+        batches = collect_batches(args.raw_dir)  # refuse bad files before connecting anywhere
         target: Target = (DuckDBTarget(args.duckdb_path) if args.target == "duckdb" else connect_postgres()
                           if args.target == "postgres" else connect_spark_cluster())
     except RawFileError as error:
@@ -299,7 +300,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 1
     try:
-        added = load(args.raw_dir, target, args.full_refresh)
+        added = load(args.raw_dir, target, batches, args.full_refresh)
     except RawFileError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

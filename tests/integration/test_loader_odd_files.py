@@ -5,6 +5,7 @@ invalid UTF-8, no rows or typed columns. Every line of a file ends as a row or a
 own text; every refusal is one line naming the file. Expected rows are the hand-written lines themselves."""
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import os
@@ -16,7 +17,8 @@ import duckdb
 import pytest
 
 from scripts.csv_lines import MAX_RECORD_BYTES
-from scripts.literal_paths import sql_string
+from scripts.generate_data import generate
+from scripts.literal_paths import duckdb_literal, sql_string
 from scripts.load_raw import Batch, file_sha256, stage_batch
 from scripts.project_copy import REPO_ROOT
 from scripts.raw_files import RawFileError, raw_columns
@@ -138,6 +140,19 @@ def test_a_batch_that_changes_between_check_and_load_is_refused(tmp_path: Path) 
         stage_batch(connection, checked, "staged_rows")
     assert str(refused.value) == (f"{path}: changed while the loader read it; load again when it is complete "
                                   "(nothing of it was loaded)")
+
+
+def test_the_generator_writes_parquet_from_the_csv_named(tmp_path: Path) -> None:
+    out_dir = tmp_path / "it's [x]"
+    write_export(tmp_path / "it's x", [sale(1, "DECOY")])  # what `[x]` matches as a pattern
+    generate(out_dir, seed=1, customers=5, products=3, transactions=10, parquet=True)
+    with duckdb.connect() as connection:
+        for table in raw_columns():
+            with (out_dir / f"{table}.csv").open(encoding="utf-8", newline="") as handle:
+                csv_rows = [tuple(row) for row in csv.reader(handle)][1:]
+            parquet = duckdb_literal(connection, out_dir / f"{table}.parquet")
+            assert sorted(connection.execute("select * from read_parquet(?)", [parquet]).fetchall()) == sorted(
+                csv_rows), table
 
 
 # --- Lines: every line of the file ends as a row or as a malformed row with its text ----------------------
