@@ -11,10 +11,9 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
-import numpy as np
 import pandas as pd
 
-from clv.fit import calibration_table, fit_models, predictions_table, parameters_table
+from clv.fit import calibration_table, fit_models, parameters_table, predictions_table
 
 DEFAULT_DISCOUNT_RATE = 0.01  # per month
 DEFAULT_HOLDOUT_DAYS = 90
@@ -42,7 +41,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--discount-rate", type=float, default=DEFAULT_DISCOUNT_RATE,
                         help=f"monthly discount rate of predicted_clv_12m (default: {DEFAULT_DISCOUNT_RATE})")
     parser.add_argument("--holdout-days", type=int, default=DEFAULT_HOLDOUT_DAYS,
-                        help=f"the holdout check fits up to as-of minus this and predicts it (default: {DEFAULT_HOLDOUT_DAYS})")
+                        help="the holdout check fits up to as-of minus this many days and predicts them "
+                             f"(default: {DEFAULT_HOLDOUT_DAYS})")
     args = parser.parse_args(argv)
     try:
         rfm, transactions, as_of = read_marts(args.serving)
@@ -55,8 +55,8 @@ def main(argv: list[str] | None = None) -> int:
         args.out / "clv_predictions.csv", index=False)
     parameters_table(models).assign(as_of_date=as_of, time_unit="day", discount_rate=args.discount_rate).to_csv(
         args.out / "clv_parameters.csv", index=False)
-    calibration_table(transactions, as_of - timedelta(days=args.holdout_days), as_of).assign(as_of_date=as_of).to_csv(
-        args.out / "clv_calibration.csv", index=False)
+    calibration = calibration_table(transactions, as_of - timedelta(days=args.holdout_days), as_of)
+    calibration.assign(as_of_date=as_of).to_csv(args.out / "clv_calibration.csv", index=False)
     print(f"predict: fitted {len(rfm)} customers as of {as_of}; CSVs in {args.out}")
     return 0
 

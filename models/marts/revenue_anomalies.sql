@@ -30,12 +30,11 @@ daily_log_revenue as (
 window_days as (
     select
         this_day.revenue_date,
-        earlier_day.log_revenue
+        earlier.log_revenue
     from daily_log_revenue as this_day
     cross join week_offsets
-    inner join daily_log_revenue as earlier_day
-        on earlier_day.revenue_date
-        = {{ ecommerce.add_days('this_day.revenue_date', '(-7 * week_offsets.weeks_back)') }}
+    inner join daily_log_revenue as earlier
+        on earlier.revenue_date = {{ ecommerce.add_days('this_day.revenue_date', '(-7 * week_offsets.weeks_back)') }}
 ),
 
 window_medians as (
@@ -57,33 +56,49 @@ window_deviations as (
     group by window_days.revenue_date
 ),
 
--- 0.6745 scales the MAD to a standard deviation for normal data (the modified z-score of Iglewicz and
--- Hoaglin, whose usual cut-off is 3.5). A MAD of 0 (most window days alike) gives no scale: no score.
--- The score is rounded to 2 decimals before the comparison, so a flag never hangs on a float's last bit.
-scored as (
+windows as (
     select
         daily_log_revenue.revenue_date,
         daily_log_revenue.revenue,
         daily_log_revenue.log_revenue,
         coalesce(window_medians.window_weeks, 0) as window_weeks,
         window_medians.window_median,
-        window_deviations.window_mad,
-        case
-            when window_medians.window_weeks >= {{ anomaly.min_weeks }} and window_deviations.window_mad > 0
-                then round(
-                    cast(
-                        0.6745 * (daily_log_revenue.log_revenue - window_medians.window_median)
-                        / window_deviations.window_mad
-                        as decimal(38, 12)
-                    ),
-                    2
-                )
-        end as anomaly_score
+        window_deviations.window_mad
     from daily_log_revenue
     left join window_medians
         on daily_log_revenue.revenue_date = window_medians.revenue_date
     left join window_deviations
         on daily_log_revenue.revenue_date = window_deviations.revenue_date
+),
+
+-- 0.6745 scales the MAD to a standard deviation for normal data (the modified z-score of Iglewicz and
+-- Hoaglin, whose usual cut-off is 3.5). A MAD of 0 (most window days alike) gives no scale: no score.
+scored as (
+    select
+        revenue_date,
+        revenue,
+        log_revenue,
+        window_weeks,
+        window_median,
+        window_mad,
+        case
+            when window_weeks >= {{ anomaly.min_weeks }} and window_mad > 0
+                then 0.6745 * (log_revenue - window_median) / window_mad
+        end as unrounded_score
+    from windows
+),
+
+-- The score is rounded to 2 decimals before the comparison, so a flag never hangs on a float's last bit.
+rounded as (
+    select
+        revenue_date,
+        revenue,
+        log_revenue,
+        window_weeks,
+        window_median,
+        window_mad,
+        round(cast(unrounded_score as decimal(38, 12)), 2) as anomaly_score
+    from scored
 ),
 
 final as (
@@ -97,7 +112,7 @@ final as (
         cast(exp(window_median) - 1 as {{ ecommerce.type_double() }}) as typical_revenue,
         cast(anomaly_score as decimal(18, 2)) as anomaly_score,
         coalesce(abs(anomaly_score) >= {{ anomaly.threshold }}, false) as is_anomaly
-    from scored
+    from rounded
 )
 
 select * from final

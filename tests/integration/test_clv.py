@@ -62,7 +62,8 @@ def test_the_fit_recovers_the_world_parameters(world_build: DbtProject) -> None:
     fitted = dict(zip(fitted.parameter_name, fitted.parameter_value))
     truth = World().as_dict()
     print("parameters (fitted vs world):", {name: (round(fitted[name], 3), value) for name, value in truth.items()})
-    off = {name: fitted[name] for name, value in truth.items() if abs(fitted[name] - value) > PARAMETER_TOLERANCE * value}
+    off = {name: fitted[name] for name, value in truth.items()
+           if abs(fitted[name] - value) > PARAMETER_TOLERANCE * value}
     assert not off, f"outside {PARAMETER_TOLERANCE:.0%} of {truth}: {off}"
 
 

@@ -26,6 +26,7 @@ def test_build_passes_with_zero_warnings(sample_build: tuple[DbtProject, str]) -
     # The one warning allowed is the anomaly report: the sample's last week holds a day without sales
     # (27 December) where a Friday usually sells. It is a report of the data, not a defect of the build.
     assert warned == 1, log[-3000:]
+    assert "[WARNING]" not in log
     warnings = [line for line in log.splitlines() if "WARN" in line and " of " in line]
     assert all("warn_revenue_anomalies_in_the_last_week" in line for line in warnings), warnings
 
