@@ -101,8 +101,8 @@ chromium: ## Install Debian's headless Chromium for the docs-site test (when mis
 test: dev-venv chromium lint $(CLV_VENV)/.installed ## Set up and run every test (lint, dbt builds on every engine, pytest)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-test-fast: dev-venv chromium lint ## Every test except the slow Spark build and the Superset dashboard
-	$(BIN)/python -m pytest -m "not spark and not superset" $(PYTEST_ARGS)
+test-fast: dev-venv chromium lint ## Every test except the slow Spark build, the Superset dashboard and the CLV fit
+	$(BIN)/python -m pytest -m "not spark and not superset and not clv" $(PYTEST_ARGS)
 
 bench: dev-venv ## Benchmark 100k/1M/10M transactions (about an hour); writes bench/results.md
 	$(BIN)/python -m bench.run_bench

@@ -94,7 +94,7 @@ def test_rfm_summary_equals_pymc_marketing_rfm_summary_on_the_sample(tmp_path: P
     project.dbt("seed")
     project.dbt("build", "--select", "+customer_rfm_summary", "--indirect-selection", "cautious")
     mart = project.query("select * from marts.customer_rfm_summary")
-    lines = project.query("select customer_id, transaction_date, revenue from marts.fct_transactions")
+    lines = project.query("select customer_id, transaction_date, revenue from intermediate.int_transactions_enriched")
     lines_csv = tmp_path / "lines.csv"
     lines.to_csv(lines_csv, index=False)
     as_of = str(pd.Timestamp(mart.as_of_date.iloc[0]).date())
