@@ -562,6 +562,81 @@ select
         as decimal(38, 2)) as cumulative_revenue
 from days_filled;
 
+-- Each day against the same weekday of the weeks before it (the project's defaults: anomaly_weeks 12,
+-- anomaly_min_weeks 6, anomaly_threshold 3.5); modified z-score of ln(1 + revenue) with median and MAD.
+create table marts.revenue_anomalies as
+with
+
+daily as (
+    select
+        revenue_date,
+        revenue,
+        ln(1 + cast(revenue as double)) as log_revenue
+    from marts.revenue_daily
+),
+
+window_days as (
+    select
+        this_day.revenue_date,
+        earlier_day.log_revenue
+    from daily as this_day
+    inner join daily as earlier_day
+        on earlier_day.revenue_date < this_day.revenue_date
+        and earlier_day.revenue_date >= this_day.revenue_date - 7 * 12
+        and (this_day.revenue_date - earlier_day.revenue_date) % 7 = 0
+),
+
+medians as (
+    select
+        revenue_date,
+        count(*) as window_weeks,
+        median(log_revenue) as window_median
+    from window_days
+    group by revenue_date
+),
+
+deviations as (
+    select
+        window_days.revenue_date,
+        median(abs(window_days.log_revenue - medians.window_median)) as window_mad
+    from window_days
+    inner join medians
+        on window_days.revenue_date = medians.revenue_date
+    group by window_days.revenue_date
+),
+
+scored as (
+    select
+        daily.revenue_date,
+        daily.revenue,
+        daily.log_revenue,
+        coalesce(medians.window_weeks, 0) as window_weeks,
+        medians.window_median,
+        deviations.window_mad,
+        case
+            when medians.window_weeks >= 6 and deviations.window_mad > 0
+                then round(cast(0.6745 * (daily.log_revenue - medians.window_median) / deviations.window_mad
+                    as decimal(38, 12)), 2)
+        end as anomaly_score
+    from daily
+    left join medians
+        on daily.revenue_date = medians.revenue_date
+    left join deviations
+        on daily.revenue_date = deviations.revenue_date
+)
+
+select
+    revenue_date,
+    revenue,
+    log_revenue,
+    cast(window_weeks as bigint) as window_weeks,
+    window_median as window_median_log_revenue,
+    window_mad as window_mad_log_revenue,
+    exp(window_median) - 1 as typical_revenue,
+    cast(anomaly_score as decimal(18, 2)) as anomaly_score,
+    coalesce(abs(anomaly_score) >= 3.5, false) as is_anomaly
+from scored;
+
 create table marts.revenue_monthly as
 with
 
@@ -869,6 +944,42 @@ left join sales_per_product
     on stg_products.product_id = sales_per_product.product_id;
 
 -- ---- monthly customer activity and cohorts: all three from customer_months ---------------------------
+-- One purchase occasion per customer and day; the rfm_summary of pymc-marketing / lifetimes, daily.
+create table marts.customer_rfm_summary as
+with
+
+occasions as (
+    select
+        customer_id,
+        transaction_date,
+        sum(revenue) as occasion_revenue
+    from marts.fct_transactions
+    group by customer_id, transaction_date
+),
+
+per_customer as (
+    select
+        customer_id,
+        count(*) - 1 as frequency,
+        min(transaction_date) as first_purchase_date,
+        max(transaction_date) as last_purchase_date,
+        sum(occasion_revenue) - arg_min(occasion_revenue, transaction_date) as repeat_revenue
+    from occasions
+    group by customer_id
+)
+
+select
+    customer_id,
+    cast(frequency as bigint) as frequency,
+    cast(last_purchase_date - first_purchase_date as integer) as recency_days,
+    cast(getvariable('as_of_date') - first_purchase_date as integer) as tenure_days,
+    cast(case when frequency > 0 then money_divide(repeat_revenue, frequency) end as decimal(38, 2))
+        as avg_repeat_order_value,
+    first_purchase_date,
+    last_purchase_date,
+    cast(getvariable('as_of_date') as date) as as_of_date
+from per_customer;
+
 create table marts.customer_activity_monthly as
 with
 

@@ -9,6 +9,10 @@ An incremental batch (``--append-from N``) continues a run made with ``--transac
 same arguments: every one of its transaction ids lies above every id that run wrote, its dirty rows
 included, so the batch holds new sales only. ``--cross-batch-rate`` adds a set share of deliberate
 cross-batch copies on top: exact copies and conflicting versions of clean rows of the earlier run.
+
+``--anomalies N`` plants N days of unusual revenue, alternately a spike (the day draws SPIKE_FACTOR times
+its usual share of sales) and a drop (DROP_FACTOR times), spread evenly over the days that have at least
+ANOMALY_HISTORY_DAYS of history; ``planted_anomalies.csv`` lists them (the ground truth of the anomaly tests).
 """
 from __future__ import annotations
 
@@ -50,6 +54,10 @@ CUSTOMER_HEADER = ["CustomerID", "CustomerName", "Region", "SignupDate"]
 PRODUCT_HEADER = ["ProductID", "ProductName", "Category", "Price"]
 DEFECT_HEADER = ["table", "record_id", "row_number", "expected_reason"]
 DEFAULT_CHUNK_ROWS = 500_000
+SPIKE_FACTOR = 5.0
+DROP_FACTOR = 0.1
+# Twelve weeks: the default anomaly window is full before the first planted day.
+ANOMALY_HISTORY_DAYS = 84
 
 TRANSACTION_DEFECTS = ["missing_id", "duplicate", "conflicting_id", "bad_timestamp", "unknown_customer",
                        "unknown_product", "bad_quantity", "bad_price", "total_mismatch"]
@@ -76,6 +84,7 @@ class GeneratorConfig:
     chunk_rows: int = DEFAULT_CHUNK_ROWS
     append_from: int | None = None
     cross_batch_rate: float = 0.0
+    anomalies: int = 0
 
 
 def padded_ids(prefix: str, numbers: np.ndarray, width: int) -> np.ndarray:
@@ -154,10 +163,28 @@ def customer_weights(count: int, rng: np.random.Generator) -> np.ndarray:
     return weights / weights.sum()
 
 
-def day_weights(start: date, end: date) -> np.ndarray:
+def day_weights(start: date, end: date, planted: dict[int, float] | None = None) -> np.ndarray:
     days = [start + timedelta(days=offset) for offset in range((end - start).days + 1)]
     weights = np.array([MONTH_WEIGHTS[d.month - 1] * WEEKDAY_WEIGHTS[d.weekday()] for d in days])
+    for offset, factor in (planted or {}).items():
+        weights[offset] *= factor
     return weights / weights.sum()
+
+
+def planted_anomalies(config: GeneratorConfig) -> dict[int, float]:
+    """Day offset -> factor of the planted days: evenly spread after the history, spike and drop in turn."""
+    span_days = (config.end_date - config.start_date).days + 1
+    if config.anomalies == 0:
+        return {}
+    offsets = np.linspace(ANOMALY_HISTORY_DAYS, span_days - 1, config.anomalies).round().astype(int)
+    return {int(offset): SPIKE_FACTOR if i % 2 == 0 else DROP_FACTOR for i, offset in enumerate(offsets)}
+
+
+def write_planted_anomalies(config: GeneratorConfig, path: Path) -> None:
+    rows = [{"revenue_date": (config.start_date + timedelta(days=offset)).isoformat(),
+             "kind": "spike" if factor > 1 else "drop", "factor": factor}
+            for offset, factor in planted_anomalies(config).items()]
+    pd.DataFrame(rows, columns=["revenue_date", "kind", "factor"]).to_csv(path, index=False, lineterminator="\n")
 
 
 @dataclass
@@ -177,7 +204,8 @@ def build_catalogue(config: GeneratorConfig) -> Catalogue:
     product_p = rng.gamma(2.0, 1.0, size=config.products)
     signup_days = np.array([(date.fromisoformat(d) - config.start_date).days for d in customers["SignupDate"]])
     return Catalogue(customers, products, customer_weights(config.customers, rng),
-                     product_p / product_p.sum(), signup_days, day_weights(config.start_date, config.end_date))
+                     product_p / product_p.sum(), signup_days,
+                     day_weights(config.start_date, config.end_date, planted_anomalies(config)))
 
 
 def transaction_chunk(config: GeneratorConfig, catalogue: Catalogue, first_number: int, rows: int,
@@ -369,7 +397,7 @@ def generate(out_dir: Path, *, seed: int = 42, customers: int = 200, products: i
              transactions: int = 1000, dirty_rate: float = 0.0, start_date: date = date(2024, 1, 1),
              end_date: date = date(2024, 12, 31), chunk_rows: int = DEFAULT_CHUNK_ROWS,
              append_from: int | None = None, cross_batch_rate: float = 0.0,
-             parquet: bool = False) -> dict[str, int]:
+             parquet: bool = False, anomalies: int = 0) -> dict[str, int]:
     """Write the raw files (and defects.csv) into `out_dir`; return the row count of each raw file.
 
     With `append_from=N` only the `transactions - N` transactions after the first N are written (an
@@ -378,11 +406,12 @@ def generate(out_dir: Path, *, seed: int = 42, customers: int = 200, products: i
     above `last_transaction_number(N, dirty_rate)`, the highest id that run can hold, dirty rows included.
     `cross_batch_rate` (batches only) adds that share of the batch's new rows again as copies of clean rows
     of the earlier run, alternately exact (duplicate) and with another quantity (conflicting_id).
+    `anomalies` plants that many days of unusual revenue and lists them in planted_anomalies.csv.
     """
     if cross_batch_rate and append_from is None:
         raise ValueError("cross_batch_rate needs append_from: a full run has no earlier batch to repeat")
     config = GeneratorConfig(seed, customers, products, transactions, dirty_rate, start_date, end_date,
-                             chunk_rows, append_from, cross_batch_rate)
+                             chunk_rows, append_from, cross_batch_rate, anomalies)
     out_dir.mkdir(parents=True, exist_ok=True)
     catalogue = build_catalogue(config)
     log = DefectLog()
@@ -428,10 +457,49 @@ def generate(out_dir: Path, *, seed: int = 42, customers: int = 200, products: i
         write_frame(copies, transactions_path, header=False)
         written += len(copies)
     log.write(out_dir / "defects.csv")
+    if anomalies:
+        write_planted_anomalies(config, out_dir / "planted_anomalies.csv")
     if parquet:
         write_parquet(out_dir)
     return {"customers": len(catalogue.customers) + len(customer_rows),
             "products": len(product_columns) + len(product_rows), "transactions": written}
+
+
+def generate_clv_world(out_dir: Path, *, seed: int = 42, customers: int = 200, products: int = 100,
+                       start_date: date = date(2023, 1, 1), end_date: date = date(2024, 12, 31)) -> dict[str, int]:
+    """Clean raw files whose customers follow the stated BG/NBD + Gamma-Gamma world (scripts/clv_world.py):
+    one transaction line (quantity 1, price = the occasion's value) per purchase occasion."""
+    try:
+        from scripts.clv_world import simulate_occasions
+    except ModuleNotFoundError:  # run as a script: its own folder is on sys.path, the repo root is not
+        from clv_world import simulate_occasions
+
+    config = GeneratorConfig(seed=seed, customers=customers, products=products, start_date=start_date,
+                             end_date=end_date)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    catalogue = build_catalogue(config)
+    occasions = simulate_occasions(customers, start_date, end_date, seed)
+    customer_ids = catalogue.customers["CustomerID"].to_numpy()[occasions.customer_number.to_numpy() - 1]
+    first_day = occasions.groupby("customer_number").occasion_date.min()
+    signup = catalogue.customers.assign(
+        SignupDate=[first_day[n].isoformat() if n in first_day.index else start_date.isoformat()
+                    for n in range(1, customers + 1)])
+    rng = np.random.default_rng([seed, 23])
+    product_ids = catalogue.products["ProductID"].to_numpy()[rng.integers(0, products, size=len(occasions))]
+    values = money(np.round(occasions.value.to_numpy() * 100).astype(np.int64))
+    transactions = pd.DataFrame({
+        "TransactionID": padded_ids("T", np.arange(1, len(occasions) + 1), id_width(5, len(occasions))),
+        "CustomerID": customer_ids,
+        "ProductID": product_ids,
+        "TransactionDate": [f"{day.isoformat()} 12:00:00" for day in occasions.occasion_date],
+        "Quantity": "1",
+        "TotalValue": values.to_numpy(),
+        "Price": values.to_numpy(),
+    })
+    write_frame(signup, out_dir / "customers.csv", header=True)
+    write_frame(catalogue.products.drop(columns="price_cents"), out_dir / "products.csv", header=True)
+    write_frame(transactions, out_dir / "transactions.csv", header=True)
+    return {"customers": customers, "products": products, "transactions": len(transactions)}
 
 
 def write_parquet(out_dir: Path) -> None:
@@ -470,6 +538,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="with --append-from: also write this share of the batch's new rows as copies of "
                              "clean rows of the earlier run, alternately exact (duplicate) and with another "
                              "quantity (conflicting_id); default 0: the batch holds new sales only")
+    parser.add_argument("--anomalies", type=int, default=0, metavar="N",
+                        help=f"plant N days of unusual revenue, spikes (x{SPIKE_FACTOR:g}) and drops "
+                             f"(x{DROP_FACTOR:g}) in turn, after {ANOMALY_HISTORY_DAYS} days of history; listed "
+                             "in planted_anomalies.csv (default: 0)")
+    parser.add_argument("--clv-world", action="store_true",
+                        help="instead: clean files whose --customers follow the stated BG/NBD + Gamma-Gamma world "
+                             "of scripts/clv_world.py (one line per purchase occasion; --transactions unused)")
     parser.add_argument("--parquet", action="store_true", help="also write .parquet copies (all columns text)")
     parser.add_argument("--chunk-rows", type=int, default=DEFAULT_CHUNK_ROWS, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -486,15 +561,24 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         parser.error("--cross-batch-rate must be in [0, 1)")
     if args.cross_batch_rate and args.append_from is None:
         parser.error("--cross-batch-rate needs --append-from")
+    history_left = (args.end_date - args.start_date).days + 1 - ANOMALY_HISTORY_DAYS
+    if not 0 <= args.anomalies <= max(history_left, 0):
+        parser.error(f"--anomalies must be between 0 and the {max(history_left, 0)} days after the first "
+                     f"{ANOMALY_HISTORY_DAYS} (the history the first planted day needs)")
     return args
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.clv_world:
+        counts = generate_clv_world(args.out, seed=args.seed, customers=args.customers, products=args.products,
+                                    start_date=args.start_date, end_date=args.end_date)
+        print(", ".join(f"{name}.csv: {rows} rows" for name, rows in counts.items()) + f" -> {args.out}")
+        return 0
     counts = generate(args.out, seed=args.seed, customers=args.customers, products=args.products,
                       transactions=args.transactions, dirty_rate=args.dirty_rate, start_date=args.start_date,
                       end_date=args.end_date, chunk_rows=args.chunk_rows, append_from=args.append_from,
-                      cross_batch_rate=args.cross_batch_rate, parquet=args.parquet)
+                      cross_batch_rate=args.cross_batch_rate, parquet=args.parquet, anomalies=args.anomalies)
     print(", ".join(f"{name}.csv: {rows} rows" for name, rows in counts.items()) + f" -> {args.out}")
     return 0
 

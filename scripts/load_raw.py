@@ -265,8 +265,9 @@ def load(raw_dir: Path, target: Target, batches: list[Batch], full_refresh: bool
                                    "(add a new file), or reload everything with --full-refresh")
             continue
         rows = stage_batch(parser, batch, "staged_rows")
-        target.write(parser, "staged_rows", batch,
-                     [batch.table, batch.path.name, batch.sha256, rows, time.strftime("%Y-%m-%dT%H:%M:%S")])
+        # loaded_at in UTC: `dbt source freshness` compares it with the warehouse's UTC clock.
+        loaded_at = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime())
+        target.write(parser, "staged_rows", batch, [batch.table, batch.path.name, batch.sha256, rows, loaded_at])
         added[batch.table] += rows
     target.finish()
     return added

@@ -109,6 +109,30 @@
     {{ return({'first': first, 'last': last}) }}
 {%- endmacro %}
 
+{# The revenue anomaly settings, checked together: 1 <= anomaly_min_weeks <= anomaly_weeks. #}
+{% macro anomaly_settings() -%}
+    {%- set weeks = ecommerce.int_var('anomaly_weeks', 1) -%}
+    {%- set min_weeks = ecommerce.int_var('anomaly_min_weeks', 1) -%}
+    {%- set threshold = ecommerce.number_var('anomaly_threshold', 0) -%}
+    {%- if min_weeks > weeks -%}
+        {{ exceptions.raise_compiler_error(
+            "var anomaly_min_weeks (" ~ min_weeks ~ ") must not exceed anomaly_weeks (" ~ weeks ~ ")") }}
+    {%- endif -%}
+    {{ return({'weeks': weeks, 'min_weeks': min_weeks, 'threshold': threshold}) }}
+{%- endmacro %}
+
+{# The source freshness thresholds in hours, checked together: 1 <= warn < error. #}
+{% macro freshness_thresholds() -%}
+    {%- set warn_hours = ecommerce.int_var('freshness_warn_hours', 1) -%}
+    {%- set error_hours = ecommerce.int_var('freshness_error_hours', 1) -%}
+    {%- if warn_hours >= error_hours -%}
+        {{ exceptions.raise_compiler_error(
+            "var freshness_warn_hours (" ~ warn_hours ~ ") must be smaller than freshness_error_hours ("
+            ~ error_hours ~ ")") }}
+    {%- endif -%}
+    {{ return({'warn_hours': warn_hours, 'error_hours': error_hours}) }}
+{%- endmacro %}
+
 {# Vars of earlier versions that no longer do anything: say so instead of silently ignoring them. #}
 {% macro retired_vars() -%}
     {{ return({
@@ -133,6 +157,8 @@
     {%- do ecommerce.int_var('max_recursion_levels', 1) -%}
     {#- not a var, but read by the publish step at the end: a bad value should stop the build before it starts -#}
     {%- do ecommerce.publish_retry_settings() -%}
+    {%- do ecommerce.anomaly_settings() -%}
+    {%- do ecommerce.freshness_thresholds() -%}
     {#- a hook must render to SQL; this one only checks -#}
     select 1 as vars_are_valid
 {%- endmacro %}

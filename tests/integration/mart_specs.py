@@ -32,6 +32,9 @@ MARTS = [
               ints=["transactions", "units_sold"]),
     TableSpec("marts", "revenue_daily", ["revenue_date"], money=["revenue", "cumulative_revenue", "revenue_7d_avg"],
               dates=["revenue_date"], ints=["transactions", "units", "customers"]),
+    TableSpec("marts", "revenue_anomalies", ["revenue_date"], money=["revenue", "anomaly_score"],
+              approx=["log_revenue", "window_median_log_revenue", "window_mad_log_revenue", "typical_revenue"],
+              dates=["revenue_date"], ints=["window_weeks"]),
     TableSpec("marts", "revenue_monthly", ["revenue_month"], money=["revenue", "prev_month_revenue", "mom_growth_pct"],
               dates=["revenue_month"], ints=["transactions", "customers"]),
     TableSpec("marts", "revenue_category_quarterly", ["category", "revenue_quarter"],
@@ -48,6 +51,9 @@ MARTS = [
               ints=["months_since_first_purchase", "cohort_size", "active_customers"]),
     TableSpec("marts", "customer_rfm", ["customer_id"], money=["monetary"], dates=["last_purchase_date", "as_of_date"],
               ints=["recency_days", "frequency", "r_score", "f_score", "m_score"]),
+    TableSpec("marts", "customer_rfm_summary", ["customer_id"], money=["avg_repeat_order_value"],
+              dates=["first_purchase_date", "last_purchase_date", "as_of_date"],
+              ints=["frequency", "recency_days", "tenure_days"]),
     TableSpec("marts", "customer_activity_monthly", ["revenue_month"],
               money=["new_customer_revenue", "returning_customer_revenue"], approx=["returning_customer_rate"],
               dates=["revenue_month"],
@@ -56,6 +62,10 @@ MARTS = [
               money=["revenue", "cumulative_revenue", "cumulative_revenue_per_customer"], dates=["cohort_month"],
               ints=["months_since_first_purchase", "cohort_size"]),
 ]
+
+# Filled from the fit of `make predict` (empty in a plain build): in the serving file and the marts schema,
+# but compared by tests/integration/test_clv.py rather than with the pandas reference.
+PREDICTED_MARTS = ["customer_predicted_value", "clv_model_parameters", "clv_calibration"]
 
 QUARANTINE = [
     TableSpec("staging", "quarantine_customers", ["customer_id", "customer_name", "signup_date_text",

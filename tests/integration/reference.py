@@ -5,9 +5,11 @@ Written from the metric contract, not from the SQL: plain Python/pandas, `Decima
 """
 from __future__ import annotations
 
+import math
 import re
+import statistics
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Callable
@@ -34,12 +36,17 @@ class Params:
     total_tolerance: Decimal = CENT
     min_valid_date: date = date(2000, 1, 1)
     max_valid_date: date = date(2099, 12, 31)
+    anomaly_weeks: int = 12
+    anomaly_min_weeks: int = 6
+    anomaly_threshold: Decimal = Decimal("3.5")
 
     def dbt_vars(self) -> dict:
         return {"as_of_date": self.as_of_date.isoformat() if self.as_of_date else None,
                 "active_days": self.active_days, "churned_days": self.churned_days,
                 "pareto_share": float(self.pareto_share), "total_tolerance": float(self.total_tolerance),
-                "min_valid_date": self.min_valid_date.isoformat(), "max_valid_date": self.max_valid_date.isoformat()}
+                "min_valid_date": self.min_valid_date.isoformat(), "max_valid_date": self.max_valid_date.isoformat(),
+                "anomaly_weeks": self.anomaly_weeks, "anomaly_min_weeks": self.anomaly_min_weeks,
+                "anomaly_threshold": float(self.anomaly_threshold)}
 
 
 DEFAULTS = Params()
@@ -259,6 +266,28 @@ def revenue_daily(fact: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def revenue_anomalies(daily: pd.DataFrame, weeks: int = 12, min_weeks: int = 6,
+                      threshold: Decimal = Decimal("3.5")) -> pd.DataFrame:
+    """Each day against the same weekday 1..weeks weeks earlier: modified z-score of ln(1 + revenue)."""
+    log_revenue = {row.revenue_date: math.log(1 + float(row.revenue)) for row in daily.itertuples()}
+    rows = []
+    for day, value in log_revenue.items():
+        window = [log_revenue[day - timedelta(days=7 * k)] for k in range(1, weeks + 1)
+                  if day - timedelta(days=7 * k) in log_revenue]
+        middle = statistics.median(window) if window else None
+        mad = statistics.median([abs(v - middle) for v in window]) if window else None
+        score = None
+        if len(window) >= min_weeks and mad > 0:
+            raw = Decimal(0.6745 * (value - middle) / mad).quantize(Decimal("1e-12"), rounding=ROUND_HALF_UP)
+            score = raw.quantize(CENT, rounding=ROUND_HALF_UP)
+        rows.append({"revenue_date": day, "revenue": daily.set_index("revenue_date").revenue[day],
+                     "log_revenue": value, "window_weeks": len(window), "window_median_log_revenue": middle,
+                     "window_mad_log_revenue": mad,
+                     "typical_revenue": math.exp(middle) - 1 if window else None,
+                     "anomaly_score": score, "is_anomaly": score is not None and abs(score) >= threshold})
+    return pd.DataFrame(rows)
+
+
 def revenue_monthly(fact: pd.DataFrame) -> pd.DataFrame:
     fact = fact.assign(month=fact.transaction_date.map(month_of))
     rows, previous = [], None
@@ -394,6 +423,20 @@ def customer_rfm(fact: pd.DataFrame, params: Params) -> pd.DataFrame:
                                        "r_score", "f_score", "m_score", "rfm_cell", "rfm_segment", "as_of_date"])
 
 
+def customer_rfm_summary(fact: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """The rfm_summary of pymc-marketing / lifetimes, daily: one purchase occasion per customer per day."""
+    rows = []
+    for customer_id, lines in fact.groupby("customer_id"):
+        per_day = sorted(lines.groupby("transaction_date").revenue.agg(lambda v: sum(v, Decimal(0))).items())
+        first, last = per_day[0][0], per_day[-1][0]
+        repeats = [revenue for _, revenue in per_day[1:]]
+        rows.append({"customer_id": customer_id, "frequency": len(repeats), "recency_days": (last - first).days,
+                     "tenure_days": (as_of - first).days,
+                     "avg_repeat_order_value": cents(sum(repeats, Decimal(0)) / len(repeats)) if repeats else None,
+                     "first_purchase_date": first, "last_purchase_date": last, "as_of_date": as_of})
+    return pd.DataFrame(rows)
+
+
 def customer_activity_monthly(fact: pd.DataFrame) -> pd.DataFrame:
     fact = fact.assign(month=fact.transaction_date.map(month_of))
     first_month = fact.groupby("customer_id").month.min().to_dict()
@@ -470,11 +513,14 @@ def all_marts(cleaned: Cleaned, params: Params = DEFAULTS) -> dict[str, pd.DataF
         """A mart over calendar periods from the first to the last sale: none before the first sale."""
         return mart(fact) if len(fact) else pd.DataFrame()
 
+    daily = periods(revenue_daily)
     return {
         "fct_transactions": fact,
         "dim_products": dim_products(cleaned.products, fact),
         "dim_customers": dim_customers(cleaned.customers, clv, segments, favorite, rfm),
-        "revenue_daily": periods(revenue_daily),
+        "revenue_daily": daily,
+        "revenue_anomalies": revenue_anomalies(daily, params.anomaly_weeks, params.anomaly_min_weeks,
+                                               params.anomaly_threshold) if len(daily) else pd.DataFrame(),
         "revenue_monthly": periods(revenue_monthly),
         "revenue_category_quarterly": periods(revenue_category_quarterly),
         "customer_lifetime_value": clv,
@@ -483,5 +529,6 @@ def all_marts(cleaned: Cleaned, params: Params = DEFAULTS) -> dict[str, pd.DataF
         "customer_cohorts": periods(customer_cohorts),
         "customer_rfm": rfm,
         "customer_activity_monthly": periods(customer_activity_monthly),
+        "customer_rfm_summary": customer_rfm_summary(fact, params.as_of_date),
         "cohort_revenue": periods(cohort_revenue),
     }

@@ -21,9 +21,14 @@ def test_build_passes_with_zero_warnings(sample_build: tuple[DbtProject, str]) -
     summary = re.search(r"Done\. PASS=(\d+) WARN=(\d+) ERROR=(\d+) SKIP=(\d+)", log)
     assert summary, log[-2000:]
     passed, warned, errored, skipped = map(int, summary.groups())
-    assert (warned, errored, skipped) == (0, 0, 0)
+    assert (errored, skipped) == (0, 0)
     assert passed > 100
+    # The one warning allowed is the anomaly report: the sample's last week holds a day without sales
+    # (27 December) where a Friday usually sells. It is a report of the data, not a defect of the build.
+    assert warned == 1, log[-3000:]
     assert "[WARNING]" not in log
+    warnings = [line for line in log.splitlines() if "WARN" in line and " of " in line]
+    assert all("warn_revenue_anomalies_in_the_last_week" in line for line in warnings), warnings
 
 
 def test_sample_has_a_few_dirty_rows_in_every_table(sample_build: tuple[DbtProject, str]) -> None:

@@ -26,6 +26,10 @@ HOSTILE = [
     ({"raw_source": "ftp"}, "var raw_source must be one of seeds, files"),
     ({"min_valid_date": "2030-01-01", "max_valid_date": "2020-01-01"}, "must be earlier than max_valid_date"),
     ({"raw_dir": "data/raw"}, "var raw_dir is no longer used"),
+    ({"anomaly_weeks": 0}, "var anomaly_weeks must be a whole number >= 1"),
+    ({"anomaly_weeks": 4, "anomaly_min_weeks": 5}, "var anomaly_min_weeks (5) must not exceed anomaly_weeks (4)"),
+    ({"anomaly_threshold": -1}, "var anomaly_threshold must be a number >= 0"),
+    ({"anomaly_threshold": "3.5; select 1"}, "var anomaly_threshold must be a number >= 0"),
 ]
 
 
@@ -64,6 +68,7 @@ def non_default_params(cleaned: reference.Cleaned) -> reference.Params:
         total_tolerance=reference.Decimal("0.50"),
         min_valid_date=dates[len(dates) // 10] - timedelta(days=1),
         max_valid_date=dates[-1] + timedelta(days=400),
+        anomaly_weeks=8, anomaly_min_weeks=4, anomaly_threshold=reference.Decimal("2.5"),
     )
 
 
