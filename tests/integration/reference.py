@@ -6,11 +6,11 @@ Written from the metric contract, not from the SQL: plain Python/pandas, `Decima
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 
