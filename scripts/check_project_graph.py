@@ -12,7 +12,7 @@ import json
 import sys
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 # Layers in the order data flows; a model may read only its own layer or earlier ones. Longest prefix wins.
@@ -82,7 +82,7 @@ def findings(manifest: dict) -> list[Finding]:
         node = nodes[uid]
         return f"{node['source_name']}.{node['name']}" if node["resource_type"] == "source" else node["name"]
 
-    @lru_cache(maxsize=None)
+    @cache
     def raw_tables(uid: str) -> frozenset[str]:
         """The raw tables (sources and seeds, by name) a node depends on, directly or through models."""
         if layer_of(nodes[uid]) == RAW_LAYER:

@@ -106,8 +106,9 @@ WRONG_RULES = {
     "ids not upper-cased": (
         "create temp macro clean_id(raw_text) as upper(clean_text(raw_text));",
         "create temp macro clean_id(raw_text) as clean_text(raw_text);"),
-    "the first six days averaged over 7": (
-        "least(row_number() over (order by revenue_date), 7)", "7"),
+    "the first six days averaged over the days that exist": (
+        "6 preceding and current row),\n        7\n",
+        "6 preceding and current row),\n        least(row_number() over (order by revenue_date), 7)\n"),
 }
 
 
