@@ -102,18 +102,12 @@ def test_cluster_quarantines_what_duckdb_does(cluster_build: DbtProject, duckdb_
                          label=f"cluster {spec.name}")
 
 
-# What `raw_source` changes: the raw tables staging reads. The marts above them are the seed build's models
-# on other rows, so the own-files run stops at fct_transactions and the quarantine tables (the test's time).
-FILES_SELECTION = ["--select", "+fct_transactions", *(f"+{spec.name}" for spec in QUARANTINE_REASONS)]
-FCT_TRANSACTIONS = next(spec for spec in MARTS if spec.name == "fct_transactions")
-
-
 @pytest.fixture(scope="module")
 def cluster_files_build(cluster_build: DbtProject, dirty_raw_dir: Path) -> DbtProject:
-    """The README's own-files steps on the cluster: the loader's Parquet files, then a `raw_source: files` run."""
+    """The README's own-files steps on the cluster: the loader's Parquet files, then a `raw_source: files` build."""
     load = cluster_build.load_raw(dirty_raw_dir)
     assert "transactions: +" in load.stdout
-    cluster_build.dbt("run", *FILES_VARS, *FILES_SELECTION)
+    cluster_build.dbt("build", *FILES_VARS)
     return cluster_build
 
 
@@ -128,10 +122,10 @@ def test_loader_writes_every_row_as_parquet_files_the_cluster_reads(cluster_file
 
 
 @pytest.mark.spark_cluster
-@pytest.mark.parametrize("spec", [FCT_TRANSACTIONS, *QUARANTINE_REASONS], ids=lambda spec: spec.name)
+@pytest.mark.parametrize("spec", MARTS + QUARANTINE_REASONS, ids=lambda spec: spec.name)
 def test_cluster_files_build_matches_duckdb(cluster_files_build: DbtProject, duckdb_build: DbtProject,
                                             spec: TableSpec) -> None:
-    sql = key_columns_sql(spec) if spec in QUARANTINE_REASONS else f"select * from {spec.schema}.{spec.name}"
+    sql = f"select * from {spec.schema}.{spec.name}" if spec in MARTS else key_columns_sql(spec)
     assert_table_matches(thrift_query(cluster_files_build.env, sql), duckdb_build.query(sql), spec,
                          label=f"cluster files {spec.name}")
 
