@@ -171,3 +171,17 @@ def test_start_without_java_says_so_in_one_line(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert result.stderr == ("spark_cluster: java not found: install Java 17 (Debian package "
                              "openjdk-17-jre-headless) or set JAVA_HOME\n")
+
+
+@pytest.mark.spark_cluster
+def test_loader_without_a_thrift_server_says_so_in_one_line(tmp_path: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # free once closed: nothing listens there
+    env = {**os.environ, "SPARK_HOST": "127.0.0.1", "SPARK_PORT": str(port), "SPARK_WAREHOUSE_DIR": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-m", "scripts.load_raw", str(REPO_ROOT / "seeds"), "--target",
+                             "spark_cluster"], cwd=REPO_ROOT, env=env, capture_output=True, text=True)
+    assert result.returncode == 1
+    assert result.stderr == (f"error: cannot reach the Spark Thrift server at 127.0.0.1:{port} (TTransportException)"
+                             " — is it running? (make spark-up starts one)\n")
+    assert not (tmp_path / "raw_files").exists(), "nothing written before the server answered"
