@@ -289,8 +289,9 @@ def main(argv: list[str] | None = None) -> None:
                         help="transaction counts for the PostgreSQL step d (none to skip it)")
     parser.add_argument("--pg-paths", nargs="+", choices=["seed", "copy"], default=["seed", "copy"],
                         help="which PostgreSQL loading paths step d measures")
-    parser.add_argument("--spark-sizes", type=int, nargs="*", default=[1_000_000],
-                        help="transaction counts for the Spark step f (none to skip it)")
+    parser.add_argument("--spark-sizes", type=int, nargs="*", default=[],
+                        help="transaction counts for the Spark step f (default none: it starts a cluster and "
+                             "needs Java and PyHive)")
     parser.add_argument("--no-incremental", action="store_true", help="skip step e")
     parser.add_argument("--repeats", type=int, default=2,
                         help="interleaved rounds of steps a, b, c and e; the fastest run of each is reported")

@@ -278,7 +278,8 @@ def main(argv: list[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter,
                                      epilog="\n".join(__doc__.splitlines()[1:]))
     parser.add_argument("raw_dir", type=Path, help="folder with the customers*, products*, transactions* files")
-    parser.add_argument("--target", choices=["duckdb", "postgres", "spark_cluster"], default=os.environ.get("DBT_TARGET", "duckdb"),
+    parser.add_argument("--target", choices=["duckdb", "postgres", "spark_cluster"],
+                        default=os.environ.get("DBT_TARGET", "duckdb"),
                         help="where to load (default: DBT_TARGET or duckdb)")
     parser.add_argument("--duckdb-path", type=Path,
                         default=Path(os.environ.get("ECOMMERCE_DUCKDB_PATH", "ecommerce.duckdb")),

@@ -12,6 +12,7 @@ published as `raw._loaded_batches`), so the append-only rules and `--full-refres
 """
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 from pathlib import Path
@@ -44,7 +45,10 @@ def thrift_connection():
     try:
         from pyhive import hive
     except ImportError:
-        raise ConnectionError("PyHive is not installed: pip install -r requirements-dev.txt (dbt-spark[PyHive])") from None
+        raise ConnectionError("PyHive is not installed: pip install -r requirements-dev.txt "
+                              "(dbt-spark[PyHive])") from None
+    # thrift logs its own line for a refused connection; the ConnectionError below says it in one.
+    logging.getLogger("thrift.transport.TSocket").setLevel(logging.CRITICAL)
     try:
         return hive.connect(host=host, port=port, username=os.environ.get("SPARK_USER", "dbt"))
     except Exception as error:  # thrift raises several unrelated types for an unreachable server

@@ -168,7 +168,8 @@ def launch(name: str, command: list[str], env: dict[str, str], logs: Path) -> in
 def spark_env(state_dir: Path, daemon_memory: str = DAEMON_MEMORY) -> dict[str, str]:
     """Spark's launcher reads these; it sizes the Thrift server's JVM from SPARK_DAEMON_MEMORY too."""
     state = state_dir.resolve()
-    return {**os.environ, "SPARK_HOME": str(pyspark_home()), "SPARK_LOCAL_IP": HOST, "SPARK_LOG_DIR": str(state / "logs"),
+    return {**os.environ, "SPARK_HOME": str(pyspark_home()), "SPARK_LOCAL_IP": HOST,
+            "SPARK_LOG_DIR": str(state / "logs"),
             "SPARK_DAEMON_MEMORY": daemon_memory, "SPARK_CONF_DIR": str(state / "conf"),
             # The master's REST submission server would listen on the fixed port 6066: not needed here.
             "SPARK_MASTER_OPTS": "-Dspark.master.rest.enabled=false", "PYSPARK_PYTHON": sys.executable}
@@ -192,7 +193,8 @@ def thrift_command(state_dir: Path, cluster: Cluster, executor_memory: str) -> l
             f"jdbc:derby:;databaseName={state / 'metastore_db'};create=true",
         "spark.local.dir": str(state / "tmp"),
     }
-    command = [str(pyspark_home() / "bin" / "spark-submit"), "--class", THRIFT_SERVER_CLASS, "--name", "ecommerce-thrift"]
+    command = [str(pyspark_home() / "bin" / "spark-submit"), "--class", THRIFT_SERVER_CLASS,
+               "--name", "ecommerce-thrift"]
     for key, value in confs.items():
         command += ["--conf", f"{key}={value}"]
     command += ["spark-internal", "--hiveconf", f"hive.server2.thrift.port={cluster.thrift_port}",
