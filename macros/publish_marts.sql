@@ -130,6 +130,7 @@
     {%- do run_query('select 1 as publish_begins') -%}
     {%- do adapter.commit() -%}
     {%- do adapter.execute(ecommerce.publish_built_marts(marts), auto_begin=false) -%}
+    {%- do log("Published " ~ marts | length ~ " marts", info=true) -%}
 {%- endmacro %}
 
 {% macro publish_built_marts(marts) -%}
@@ -153,7 +154,8 @@
     {% endfor -%}
     detach ecommerce_serving;
     select ecommerce_replace_file({{ ecommerce.sql_text(staging_path) }}, {{ ecommerce.sql_text(final_path) }});
-    {%- do log("Published " ~ marts | length ~ " marts to " ~ final_path, info=true) -%}
+    {#- logged while the hook renders, before its SQL runs: the hook's own OK or ERROR line says how it ended -#}
+    {%- do log("Publishing " ~ marts | length ~ " marts to " ~ final_path, info=true) -%}
 {%- endmacro %}
 
 {% macro postgres__publish_built_marts(marts) -%}
