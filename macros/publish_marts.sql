@@ -76,19 +76,22 @@
 
 {% macro postgres__publish_built_marts(marts) -%}
     {%- set role = ecommerce.bi_role() -%}
+    {#- The dev target publishes to its own `<prefix>marts`, never the shared one (macros/generate_schema_name.sql). -#}
+    {%- set published = adapter.quote(ecommerce.schema_prefix() ~ 'marts') -%}
+    {%- set next = adapter.quote(ecommerce.schema_prefix() ~ 'marts_next') -%}
     begin;
-    drop schema if exists marts_next cascade;
-    create schema marts_next;
+    drop schema if exists {{ next }} cascade;
+    create schema {{ next }};
     {% for node in marts -%}
-    create table marts_next.{{ node.alias }} as select * from "{{ node.schema }}"."{{ node.alias }}";
+    create table {{ next }}.{{ node.alias }} as select * from "{{ node.schema }}"."{{ node.alias }}";
     {% endfor -%}
-    drop schema if exists marts cascade;
-    alter schema marts_next rename to marts;
-    grant usage on schema marts to {{ role }};
-    grant select on all tables in schema marts to {{ role }};
+    drop schema if exists {{ published }} cascade;
+    alter schema {{ next }} rename to {{ published }};
+    grant usage on schema {{ published }} to {{ role }};
+    grant select on all tables in schema {{ published }} to {{ role }};
     commit;
     {%- for node in marts %}
-    analyze marts.{{ node.alias }};
+    analyze {{ published }}.{{ node.alias }};
     {%- endfor %}
-    {%- do log("Published " ~ marts | length ~ " marts to schema marts", info=true) -%}
+    {%- do log("Published " ~ marts | length ~ " marts to schema " ~ ecommerce.schema_prefix() ~ "marts", info=true) -%}
 {%- endmacro %}

@@ -19,6 +19,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+if not __package__:  # run as a file (`python scripts/x.py`): import the project's modules as `-m` does
+    sys.path[0] = str(Path(__file__).resolve().parents[1])
+from scripts.venv_check import require_modules
+
+require_modules("generate_data", "numpy", "pandas")
 import numpy as np
 import pandas as pd
 
