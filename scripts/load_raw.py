@@ -30,6 +30,7 @@ from scripts.venv_check import require_modules
 require_modules("load_raw", "duckdb")
 import duckdb
 
+from scripts import progress
 from scripts.raw_files import RawFileError, check_csv_file, find_batches, raw_columns
 
 SCHEMA = "raw"
@@ -256,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     started = time.monotonic()
     try:
-        collect_batches(args.raw_dir)  # refuse bad files before connecting anywhere
+        batches = collect_batches(args.raw_dir)  # refuse bad files before connecting anywhere
         target: Target = DuckDBTarget(args.duckdb_path) if args.target == "duckdb" else connect_postgres()
     except RawFileError as error:
         print(f"error: {error}", file=sys.stderr)
@@ -269,7 +270,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 1
     try:
-        added = load(args.raw_dir, target, args.full_refresh)
+        with progress.bar(sum(batch.path.stat().st_size for batch in batches), "load_raw", unit="B") as bar:
+            # Advances by each batch's size when the loader writes it (already loaded batches are skipped).
+            tracked = progress.Advancing(target, "write", bar, lambda *call: call[2].path.stat().st_size)
+            added = load(args.raw_dir, tracked, args.full_refresh)
     except RawFileError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
