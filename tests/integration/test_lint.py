@@ -15,7 +15,8 @@ from scripts.check_project_graph import Finding, findings
 from tests.integration.dbt_project import DbtProject
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-LINT_FILES = ("Makefile", ".sqlfluff", ".sqlfluffignore", "profiles.yml")
+# What `make lint-sql` reads besides the dbt project: its venv sentinels depend on the requirement files.
+LINT_FILES = ("Makefile", ".sqlfluff", ".sqlfluffignore", "profiles.yml", "pyproject.toml", "requirements")
 
 
 def test_lint_after_a_build_ignores_the_built_database(tmp_path: Path) -> None:
@@ -25,7 +26,10 @@ def test_lint_after_a_build_ignores_the_built_database(tmp_path: Path) -> None:
     therefore never open."""
     project = DbtProject.copy_of_repo(tmp_path / "project")
     for name in LINT_FILES:
-        shutil.copy2(REPO_ROOT / name, project.root / name)
+        if (REPO_ROOT / name).is_dir():
+            shutil.copytree(REPO_ROOT / name, project.root / name, dirs_exist_ok=True)
+        else:
+            shutil.copy2(REPO_ROOT / name, project.root / name)
     project.dbt("seed")
     project.dbt("run", "--select", "+fct_transactions")
     built = project.root / "ecommerce.duckdb"  # the file `make run` builds (profiles.yml default)
