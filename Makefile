@@ -9,23 +9,39 @@ PYTEST_ARGS ?=
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
 .DEFAULT_GOAL := help
-.PHONY: help venv dev-venv check-raw run build publish docs docs-serve lint lint-sql test test-fast generate clean pg-up pg-down pg-check pg-build report chromium bench mutation bi bi-down spark-up spark-down bi-export lint-python clv-venv predict
+.PHONY: help venv dev-venv check-raw run build publish docs docs-serve lint lint-sql test test-fast generate clean pg-up pg-down pg-check pg-build report chromium bench mutation bi bi-down spark-up spark-down bi-export lint-python clv-venv predict metrics
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-$(BIN)/.runtime-installed: requirements.txt
+PIP_INSTALL := $(BIN)/pip install --quiet --disable-pip-version-check
+
+# One venv, filled per job: requirements/runtime.txt (+ the project's commands, pyproject.toml) for `make run`,
+# one sentinel per extra set (requirements/<set>.txt), and everything for `make test`; any order works.
+$(BIN)/.runtime-installed: requirements/runtime.txt pyproject.toml
+	@echo "Installing requirements/runtime.txt and the project's commands into $(VENV) (1-2 minutes the first time)"
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PIP_INSTALL) -r requirements/runtime.txt
+	$(PIP_INSTALL) --no-deps --editable .
 	touch $@
 
-$(BIN)/.dev-installed: requirements-dev.txt requirements.txt $(BIN)/.runtime-installed
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+$(BIN)/.%-installed: requirements/%.txt requirements/runtime.txt $(BIN)/.runtime-installed
+	@echo "Installing requirements/$*.txt into $(VENV)"
+	$(PIP_INSTALL) -r $<
+	touch $@
+.PRECIOUS: $(BIN)/.%-installed
+
+$(BIN)/.dev-installed: $(wildcard requirements/*.txt) $(BIN)/.runtime-installed
+	@echo "Installing requirements/test.txt (every engine, the semantic layer, the notebook, the test tools) into $(VENV)"
+	$(PIP_INSTALL) -r requirements/test.txt
 	touch $@
 
-venv: $(BIN)/.runtime-installed ## Create .venv with the pinned runtime dependencies
+# The venv of `make test` holds every set: once it exists, a lighter target needs nothing more.
+venv_with = $(if $(wildcard $(BIN)/.dev-installed),$(BIN)/.dev-installed,$(BIN)/.$(1)-installed)
 
-dev-venv: $(BIN)/.dev-installed ## Create .venv with runtime + test dependencies
+venv: $(BIN)/.runtime-installed ## Create .venv with the pinned runtime dependencies and the project's commands
+
+dev-venv: $(BIN)/.dev-installed ## Create .venv with every dependency (all engines, notebook, metrics, tests)
 
 check-raw: venv ## Check the raw CSVs exist and have the exact expected headers
 	@$(BIN)/python -m scripts.check_raw_files $(RAW_DIR)
@@ -51,7 +67,11 @@ docs-serve: docs ## Serve the docs site on http://127.0.0.1:8080
 serving/ecommerce_marts.duckdb:
 	$(MAKE) run
 
-report: dev-venv serving/ecommerce_marts.duckdb ## Execute the notebook on the marts; charts + HTML into reports/
+metrics: $(call venv_with,metrics) serving/ecommerce_marts.duckdb ## Semantic layer only (no Spark, no notebook): validate the metrics, query monthly revenue
+	$(BIN)/mf validate-configs
+	$(BIN)/mf query --saved-query monthly_revenue_and_growth
+
+report: $(call venv_with,report) serving/ecommerce_marts.duckdb ## Execute the notebook on the marts; charts + HTML into reports/
 	$(BIN)/python scripts/run_notebook.py --report-dir reports
 
 LINT_DIR := build/lint
@@ -90,18 +110,14 @@ lint: dev-venv $(DBT_SCORE_VENV)/.installed $(DBT_COVERAGE_VENV)/.installed ## r
 	$(BIN)/python -m scripts.check_project_graph --manifest $(LINT_DIR)/target/manifest.json \
 		--exceptions lint/evaluator_exceptions.json
 
-lint-python: dev-venv ## ruff check and ruff format --check on every Python file (settings: pyproject.toml)
+lint-python: $(call venv_with,lint) ## ruff check and ruff format --check on every Python file (settings: pyproject.toml)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-# sqlfluff's dbt templater compiles against a DuckDB file it creates afresh, never the one `make run` built:
-# there `is_incremental()` would be true and lint would depend on what a previous build left behind.
-# The sample is seeded first, because staging checks its raw tables while it compiles.
-lint-sql: ## sqlfluff on models, tests and analyses (fails on any violation)
-	@mkdir -p $(LINT_DIR)
-	rm -f $(LINT_DIR)/sqlfluff.duckdb $(LINT_DIR)/sqlfluff.duckdb.wal
-	ECOMMERCE_DUCKDB_PATH=$(LINT_DIR)/sqlfluff.duckdb $(DBT) seed --quiet --target-path $(LINT_DIR)/sqlfluff-target
-	ECOMMERCE_DUCKDB_PATH=$(LINT_DIR)/sqlfluff.duckdb $(BIN)/sqlfluff lint models tests/singular analyses
+# sqlfluff's dbt templater compiles against the `lint` target (.sqlfluff, profiles.yml): an empty in-memory
+# DuckDB, so `sqlfluff lint <file>` in an editor or a pre-commit hook gives what this target gives.
+lint-sql: $(call venv_with,lint) ## sqlfluff on models, tests and analyses (fails on any violation)
+	$(BIN)/sqlfluff lint models tests/singular analyses
 
 chromium: ## Install Debian's headless Chromium for the docs-site test (when missing)
 	@scripts/ensure_chromium.sh

@@ -28,6 +28,7 @@ from datetime import datetime, timezone
 from importlib.metadata import version
 from pathlib import Path
 
+from scripts import progress
 from scripts.project_copy import copy_project
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -305,16 +306,20 @@ def main(argv: list[str] | None = None) -> None:
     args.work_dir.mkdir(parents=True, exist_ok=True)
     base_env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "PYTHONPATH": str(REPO_ROOT)}
     results: list[Measurement] = []
+    # Time grows with the row count: the ETA counts transactions measured.
+    bar = progress.bar(sum(args.sizes) + sum(args.pg_sizes), "bench", unit="rows")
     for size in args.sizes:
         results += duckdb_runs(args.work_dir, size, raw_data(args.work_dir, size, args.seed), args.seed, base_env,
                                incremental=not args.no_incremental, repeats=args.repeats)
         write_results(args.results, results, started, " ".join(["python -m bench.run_bench", *sys.argv[1:]]))
+        bar.update(size)
     if args.pg_sizes:
         results += postgres_runs(args.work_dir, args.pg_sizes, args.seed, base_env, args.pg_paths)
     for size in args.spark_sizes:
         from bench.spark_steps import spark_runs
 
         results += spark_runs(args.work_dir, size, raw_data(args.work_dir, size, args.seed), base_env)
+    bar.close()
     write_results(args.results, results, started, " ".join(["python -m bench.run_bench", *sys.argv[1:]]))
     print(f"wrote {args.results}")
 

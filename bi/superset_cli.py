@@ -19,6 +19,7 @@ from bi.superset_api import SupersetApi, SupersetApiError
 from bi.superset_bundle import BUNDLE, BundleError, normalise, read_zip, write_bundle
 from bi.superset_env import (ADMIN_USER, DEFAULT_STATE, DEFAULT_VENV, Superset, SupersetError, choose_port,
                              new_password)
+from scripts import progress
 
 
 @dataclass
@@ -48,11 +49,15 @@ def bring_up(superset: Superset, port: int | None, manifest: Path = DEFAULT_MANI
     port = choose_port(port)
     password = new_password()
     began = time.monotonic()
+    steps = progress.bar(3, "make bi: install, set up, start", unit="step")
     superset.ensure_venv()
+    steps.update()
     superset.prepare(password)
     prepared = time.monotonic()
+    steps.update()
     url = superset.start(port)
     started = time.monotonic()
+    steps.close()
     try:
         api = SupersetApi(url, ADMIN_USER, password)
         path = load(api, connection, manifest_path=manifest, bundle_path=bundle)

@@ -160,20 +160,23 @@
 
 {% macro postgres__publish_built_marts(marts) -%}
     {%- set role = ecommerce.bi_role() -%}
+    {#- The dev target publishes to its own `<prefix>marts`, never the shared one (macros/generate_schema_name.sql). -#}
+    {%- set published = adapter.quote(ecommerce.schema_prefix() ~ 'marts') -%}
+    {%- set next = adapter.quote(ecommerce.schema_prefix() ~ 'marts_next') -%}
     begin;
-    drop schema if exists marts_next cascade;
-    create schema marts_next;
+    drop schema if exists {{ next }} cascade;
+    create schema {{ next }};
     {% for node in marts -%}
-    create table marts_next.{{ node.alias }} as select * from "{{ node.schema }}"."{{ node.alias }}";
+    create table {{ next }}.{{ node.alias }} as select * from "{{ node.schema }}"."{{ node.alias }}";
     {% endfor -%}
     {#- Grants follow the schema through the rename: granted before it, they keep the swap short. #}
-    grant usage on schema marts_next to {{ role }};
-    grant select on all tables in schema marts_next to {{ role }};
-    {{ ecommerce.postgres_swap_in_marts_next() }}
+    grant usage on schema {{ next }} to {{ role }};
+    grant select on all tables in schema {{ next }} to {{ role }};
+    {{ ecommerce.postgres_swap_in_marts_next(ecommerce.schema_prefix() ~ 'marts', ecommerce.schema_prefix() ~ 'marts_next') }}
     commit;
     {%- for node in marts %}
-    analyze marts.{{ node.alias }};
+    analyze {{ published }}.{{ node.alias }};
     {%- endfor %}
     {#- Logged before the hook runs this SQL: the hook's own OK or ERROR line says whether the swap happened. -#}
-    {%- do log("Publishing " ~ marts | length ~ " marts to schema marts", info=true) -%}
+    {%- do log("Publishing " ~ marts | length ~ " marts to schema " ~ ecommerce.schema_prefix() ~ "marts", info=true) -%}
 {%- endmacro %}

@@ -10,6 +10,11 @@ import argparse
 import sys
 from pathlib import Path
 
+if not __package__:  # run as a file (`python scripts/x.py`): import the project's modules as `-m` does
+    sys.path[0] = str(Path(__file__).resolve().parents[1])
+from scripts.venv_check import require_modules
+
+require_modules("check_raw_files", "yaml")
 from scripts.raw_files import RawFileError, check_csv_file, malformed_records, raw_columns
 
 EXPECTED_HEADERS: dict[str, list[str]] = {f"{table}.csv": columns for table, columns in raw_columns().items()}

@@ -23,8 +23,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+if not __package__:  # run as a file (`python scripts/x.py`): import the project's modules as `-m` does
+    sys.path[0] = str(Path(__file__).resolve().parents[1])
+from scripts.venv_check import require_modules
+
+require_modules("generate_data", "numpy", "pandas")
 import numpy as np
 import pandas as pd
+
+from scripts import progress
 
 REGIONS = ["Asia", "Europe", "North America", "South America"]
 CATEGORY_PRICE_RANGES = {
@@ -436,6 +443,7 @@ def generate(out_dir: Path, *, seed: int = 42, customers: int = 200, products: i
     donors = pd.DataFrame(columns=TRANSACTION_HEADER)
     n_dirty = dirty_count(total_good, dirty_rate, len(TRANSACTION_DEFECTS))
     written = 0
+    bar = progress.bar(total_good, "transactions.csv", unit="rows")
     for chunk_index, chunk_start in enumerate(range(0, total_good, chunk_rows)):
         rows = min(chunk_rows, total_good - chunk_start)
         chunk = transaction_chunk(config, catalogue, first_number + chunk_start, rows,
@@ -445,6 +453,8 @@ def generate(out_dir: Path, *, seed: int = 42, customers: int = 200, products: i
             donors = chunk.drop(index=list(touched)).head(2 * n_dirty)
         write_frame(chunk, transactions_path, header=False)
         written += rows
+        bar.update(rows)
+    bar.close()
     if n_dirty:
         first_fresh = transactions + 1 if append_from is None else first_number + total_good
         dirty = dirty_transaction_rows(donors, config, total_good, min(n_dirty, len(donors)), first_fresh,

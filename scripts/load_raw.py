@@ -28,8 +28,14 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+if not __package__:  # run as a file (`python scripts/x.py`): import the project's modules as `-m` does
+    sys.path[0] = str(Path(__file__).resolve().parents[1])
+from scripts.venv_check import require_modules
+
+require_modules("load_raw", "duckdb")
 import duckdb
 
+from scripts import progress
 from scripts.csv_lines import MAX_RECORD_BYTES, scan_csv, write_rows
 from scripts.literal_paths import duckdb_literal, snapshot, sql_string
 from scripts.parquet_batches import check_parquet_file, parquet_row_count
@@ -302,7 +308,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 1
     try:
-        added = load(args.raw_dir, target, batches, args.full_refresh)
+        with progress.bar(sum(batch.path.stat().st_size for batch in batches), "load_raw", unit="B") as bar:
+            # Advances by each batch's size when the loader writes it (already loaded batches are skipped).
+            tracked = progress.Advancing(target, "write", bar, lambda *call: call[2].path.stat().st_size)
+            added = load(args.raw_dir, tracked, batches, args.full_refresh)
     except RawFileError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

@@ -45,7 +45,7 @@ def thrift_connection():
     try:
         from pyhive import hive
     except ImportError:
-        raise ConnectionError("PyHive is not installed: pip install -r requirements-dev.txt "
+        raise ConnectionError("PyHive is not installed: pip install -r requirements/spark.txt "
                               "(dbt-spark[PyHive])") from None
     # thrift logs its own line for a refused connection; the ConnectionError below says it in one.
     logging.getLogger("thrift.transport.TSocket").setLevel(logging.CRITICAL)

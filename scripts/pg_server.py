@@ -24,6 +24,12 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Iterator
 
+if not __package__:  # run as a file (`python scripts/x.py`): import the project's modules as `-m` does
+    sys.path[0] = str(Path(__file__).resolve().parents[1])
+from scripts.venv_check import require_modules
+
+require_modules("pg_server", "psycopg2")
+
 PG_USER_NAME = "ecommerce_pg"
 DATABASE = "ecommerce"
 BI_ROLE = "bi_reader"

@@ -8,7 +8,8 @@ import shutil
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-PROJECT_ITEMS = ("dbt_project.yml", "profiles.yml", "models", "macros", "tests", "analyses", "seeds", "dbt_plugins")
+PROJECT_ITEMS = ("dbt_project.yml", "profiles.yml", "selectors.yml", "models", "macros", "tests", "analyses", "seeds",
+                 "dbt_plugins")
 RAW_FILES = ("customers.csv", "products.csv", "transactions.csv")
 # What the Python test suite needs besides the dbt project, so pytest can run inside a copy.
 PYTHON_ITEMS = ("pytest.ini", "scripts", "tests")

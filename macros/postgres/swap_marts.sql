@@ -1,5 +1,5 @@
 {#
-    The PostgreSQL publish step swaps schema marts_next in as `marts`. Dropping the old `marts` needs an
+    The PostgreSQL publish step swaps schema marts_next in as `marts` (both with the dev target's prefix). Dropping the old `marts` needs an
     ACCESS EXCLUSIVE lock on each of its tables, and a BI session left `idle in transaction` after a select
     (the default of psycopg and JDBC clients) holds a lock on the table it read until it ends. Waiting for
     that lock without limit would stall the build, and every new BI query on that table would queue behind
@@ -35,7 +35,7 @@
     for the next attempt. lock_timeout is read when a wait starts, so setting it before each table bounds the
     attempt's total wait, not each table's.
 #}
-{% macro postgres_swap_in_marts_next() -%}
+{% macro postgres_swap_in_marts_next(published='marts', next='marts_next') -%}
     {%- set retry = ecommerce.publish_retry_settings() -%}
     do $ecommerce_swap$
     declare
@@ -54,7 +54,7 @@
                 started := clock_timestamp();
                 for mart in
                     select c.oid from pg_class as c join pg_namespace as n on n.oid = c.relnamespace
-                    where n.nspname = 'marts' and c.relkind in ('r', 'p', 'v', 'm', 'f')
+                    where n.nspname = {{ ecommerce.sql_text(published) }} and c.relkind in ('r', 'p', 'v', 'm', 'f')
                     order by c.relname
                 loop
                     blocked_on := mart.oid;
@@ -63,8 +63,8 @@
                     execute format('lock table %s in access exclusive mode', mart.oid::regclass);
                 end loop;
                 blocked_on := null;
-                drop schema if exists marts cascade;
-                alter schema marts_next rename to marts;
+                drop schema if exists {{ adapter.quote(published) }} cascade;
+                alter schema {{ adapter.quote(next) }} rename to {{ adapter.quote(published) }};
                 perform set_config('lock_timeout', '0', true);
                 return;
             exception when lock_not_available then
@@ -85,7 +85,7 @@
         raise exception using errcode = 'lock_not_available', message = format(
             'Marts not published: the swap could not lock %s within %s s in each of %s attempts, %s. '
             || 'The previous marts are still served. %s',
-            coalesce(blocked_on::regclass::text, 'schema marts'), timeout_ms / 1000, attempts,
+            coalesce(blocked_on::regclass::text, {{ ecommerce.sql_text('schema ' ~ published) }}), timeout_ms / 1000, attempts,
             case when holder.pid is null then 'and the session that held it has ended since'
             else format('held by session pid %s (user %s, application %s, client %s, %s since %s)%s',
                 holder.pid, coalesce(holder.usename, 'unknown'),

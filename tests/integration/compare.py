@@ -10,7 +10,7 @@ Used to compare a mart with the pandas reference and one engine's mart with anot
 from __future__ import annotations
 
 import math
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, Iterable
 

@@ -10,6 +10,10 @@ from pathlib import Path
 from scripts.project_copy import REPO_ROOT, copy_project, replace_seeds
 
 
+# profiles.yml: the PostgreSQL targets (`dev` prefixes every schema with its own name).
+POSTGRES_TARGETS = ("postgres", "prod", "ci", "dev")
+
+
 class DbtCommandFailed(AssertionError):
     """A dbt command exited non-zero; the message carries its output."""
 
@@ -63,7 +67,7 @@ class DbtProject:
 
     def query(self, sql: str):
         """Run `sql` on the copy's warehouse (DuckDB file, or PostgreSQL when DBT_TARGET=postgres)."""
-        if self.env.get("DBT_TARGET") == "postgres":
+        if self.env.get("DBT_TARGET") in POSTGRES_TARGETS:
             return self._query_postgres(sql)
         import duckdb
 

@@ -15,16 +15,21 @@ from scripts.check_project_graph import Finding, findings
 from tests.integration.dbt_project import DbtProject
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-LINT_FILES = ("Makefile", ".sqlfluff", ".sqlfluffignore")
+# What `make lint-sql` reads besides the dbt project: its venv sentinels depend on the requirement files.
+LINT_FILES = ("Makefile", ".sqlfluff", ".sqlfluffignore", "profiles.yml", "pyproject.toml", "requirements")
 
 
 def test_lint_after_a_build_ignores_the_built_database(tmp_path: Path) -> None:
     """Issue 10: after `make run`, sqlfluff's dbt templater saw the built fct_transactions (is_incremental()
-    true) and failed. Lint now compiles against its own fresh DuckDB file: it passes even while the built
-    database is locked by another connection, which it therefore never opens."""
+    true) and failed. Lint now compiles against the empty in-memory `lint` target: `make lint-sql` and
+    `sqlfluff lint <file>` pass even while the built database is locked by another connection, which they
+    therefore never open."""
     project = DbtProject.copy_of_repo(tmp_path / "project")
     for name in LINT_FILES:
-        shutil.copy2(REPO_ROOT / name, project.root / name)
+        if (REPO_ROOT / name).is_dir():
+            shutil.copytree(REPO_ROOT / name, project.root / name, dirs_exist_ok=True)
+        else:
+            shutil.copy2(REPO_ROOT / name, project.root / name)
     project.dbt("seed")
     project.dbt("run", "--select", "+fct_transactions")
     built = project.root / "ecommerce.duckdb"  # the file `make run` builds (profiles.yml default)
@@ -34,8 +39,12 @@ def test_lint_after_a_build_ignores_the_built_database(tmp_path: Path) -> None:
         assert holder.execute("select count(*) from marts.fct_transactions").fetchone()[0] > 0
         result = subprocess.run(["make", "--no-print-directory", "lint-sql", f"VENV={venv}"], cwd=project.root,
                                 env=env, capture_output=True, text=True)
+        # Issue 21: the same file linted directly, as an editor plugin or the pre-commit hook does.
+        one_file = subprocess.run([str(venv / "bin" / "sqlfluff"), "lint", "models/marts/fct_transactions.sql"],
+                                  cwd=project.root, env=env, capture_output=True, text=True)
     assert result.returncode == 0, f"lint after a build failed:\n{result.stdout[-3000:]}\n{result.stderr[-2000:]}"
     assert "All Finished" in result.stdout
+    assert one_file.returncode == 0, f"sqlfluff lint fct_transactions.sql:\n{one_file.stdout[-3000:]}"
 
 
 def manifest(edges: dict[str, list[str]], exposures: dict[str, list[str]] | None = None,

@@ -20,7 +20,7 @@ Expected = dict[date, float | None]
 
 
 def run_mf(project: DbtProject, *args: str) -> subprocess.CompletedProcess:
-    assert MF.exists(), f"{MF} is missing: install requirements-dev.txt (dbt-metricflow)"
+    assert MF.exists(), f"{MF} is missing: install requirements/metrics.txt (dbt-metricflow)"
     env = {**os.environ, **project.env, "DBT_PROFILES_DIR": str(project.root),
            "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
     result = subprocess.run([str(MF), *args], cwd=project.root, env=env, capture_output=True, text=True)
