@@ -21,6 +21,7 @@ does, but the floor reads CSV only (no .parquet batches) and does not retry a fi
 
     python -m bench.floor data/raw --out build/floor.duckdb --threads 2 --memory-limit 2.7GB
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,8 +41,9 @@ RAW_TABLES = ("customers", "products", "transactions")
 
 def batch_files(raw_dir: Path, table: str) -> list[str]:
     """The table's CSV batch files in name order, as scripts/load_raw.py finds them."""
-    files = sorted(path for path in raw_dir.glob(f"{table}*.csv")
-                   if path.stem == table or path.stem[len(table)] in "_-.")
+    files = sorted(
+        path for path in raw_dir.glob(f"{table}*.csv") if path.stem == table or path.stem[len(table)] in "_-."
+    )
     if not files:
         raise SystemExit(f"error: {raw_dir / (table + '.csv')}: file is missing")
     return [str(path) for path in files]
@@ -61,8 +63,9 @@ def set_variables(connection: duckdb.DuckDBPyConnection, args: argparse.Namespac
         connection.execute(f"set variable {table}_files = ?", [batch_files(args.raw_dir, table)])
     connection.execute("set variable min_valid_date = cast(? as date)", [args.min_valid_date.isoformat()])
     connection.execute("set variable max_valid_date = cast(? as date)", [args.max_valid_date.isoformat()])
-    connection.execute("set variable as_of_date = cast(? as date)",
-                       [args.as_of_date.isoformat() if args.as_of_date else None])
+    connection.execute(
+        "set variable as_of_date = cast(? as date)", [args.as_of_date.isoformat() if args.as_of_date else None]
+    )
     connection.execute(f"set variable total_tolerance = {decimal_text(args.total_tolerance, 'total-tolerance')}")
     connection.execute(f"set variable pareto_share = {decimal_text(args.pareto_share, 'pareto-share')}")
     connection.execute("set variable active_days = cast(? as integer)", [args.active_days])
@@ -86,18 +89,31 @@ def build_floor(args: argparse.Namespace, floor_sql: str | None = None) -> list[
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter,
-                                     epilog="\n".join(__doc__.splitlines()[1:]))
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="\n".join(__doc__.splitlines()[1:]),
+    )
     parser.add_argument("raw_dir", type=Path, help="folder with the customers*, products*, transactions* CSV files")
-    parser.add_argument("--out", type=Path, default=Path("build/floor.duckdb"),
-                        help="DuckDB file to write (replaced; default: build/floor.duckdb)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path("build/floor.duckdb"),
+        help="DuckDB file to write (replaced; default: build/floor.duckdb)",
+    )
     parser.add_argument("--threads", type=int, default=2, help="DuckDB threads (default: 2, as profiles.yml)")
-    parser.add_argument("--memory-limit", default="2.7GB",
-                        help="DuckDB memory cap (default: 2.7GB, the build's default cap in profiles.yml)")
+    parser.add_argument(
+        "--memory-limit",
+        default="2.7GB",
+        help="DuckDB memory cap (default: 2.7GB, the build's default cap in profiles.yml)",
+    )
     vars_group = parser.add_argument_group("the project's vars (defaults as in dbt_project.yml)")
-    vars_group.add_argument("--as-of-date", type=date.fromisoformat, default=None,
-                            help="ISO date; default: the latest clean transaction date")
+    vars_group.add_argument(
+        "--as-of-date",
+        type=date.fromisoformat,
+        default=None,
+        help="ISO date; default: the latest clean transaction date",
+    )
     vars_group.add_argument("--min-valid-date", type=date.fromisoformat, default=date(2000, 1, 1))
     vars_group.add_argument("--max-valid-date", type=date.fromisoformat, default=date(2099, 12, 31))
     vars_group.add_argument("--total-tolerance", default="0.01")

@@ -6,6 +6,7 @@ what the command inherits is only this process's few MiB.
 
     python -m bench.measure_child --report OUT.json -- COMMAND [ARGS...]
 """
+
 from __future__ import annotations
 
 import argparse

@@ -7,6 +7,7 @@ against the oracle on dirty data.
 
     python -m bench.pandas_pipeline RAW_DIR --out-dir OUT_DIR
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,7 +24,9 @@ ACTIVE_DAYS, CHURNED_DAYS, PARETO_SHARE = 90, 180, 0.80
 # Dates outside this window are refused (the project's default min_valid_date / max_valid_date).
 FIRST_VALID_DAY, LAST_VALID_DAY = pd.Timestamp("2000-01-01"), pd.Timestamp("2099-12-31")
 # The spaces cleaning trims: ASCII blanks and line breaks and the Unicode spaces (as in the dbt macro).
-SPACES = " \t\n\r\x0b\x0c\x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200C))) + "\u2028\u2029\u202f\u205f\u3000\ufeff"
+SPACES = (
+    " \t\n\r\x0b\x0c\x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200C))) + "\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
 
 
 @dataclass
@@ -74,8 +77,9 @@ def copy_verdicts(frame: pd.DataFrame, key: str, content: list[str]) -> pd.Serie
     contents_per_id = frame.loc[keyed, [key, *content]].drop_duplicates().groupby(key).size()
     conflicting = keyed & (frame[key].map(contents_per_id) > 1)
     duplicate = keyed & ~conflicting & frame.duplicated([key, *content])
-    return pd.Series(np.select([conflicting, duplicate], ["conflicting_id", "duplicate"], default=""),
-                     index=frame.index)
+    return pd.Series(
+        np.select([conflicting, duplicate], ["conflicting_id", "duplicate"], default=""), index=frame.index
+    )
 
 
 def first_reason(checks: list[tuple[str, pd.Series]], index: pd.Index) -> pd.Series:
@@ -92,67 +96,121 @@ def split(frame: pd.DataFrame, reasons: pd.Series, key: str) -> tuple[pd.DataFra
 
 
 def clean_customers(raw: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    frame = pd.DataFrame({"customer_id": clean_id(raw.CustomerID), "customer_name": clean_text(raw.CustomerName),
-                          "region": clean_text(raw.Region), "signup_text": clean_text(raw.SignupDate)})
+    frame = pd.DataFrame(
+        {
+            "customer_id": clean_id(raw.CustomerID),
+            "customer_name": clean_text(raw.CustomerName),
+            "region": clean_text(raw.Region),
+            "signup_text": clean_text(raw.SignupDate),
+        }
+    )
     signup = parse_timestamp(frame.signup_text.where(frame.signup_text.str.len().fillna(0) == 10))
     frame["signup_date"] = signup.dt.normalize()
     verdict = copy_verdicts(frame, "customer_id", ["customer_name", "region", "signup_text"])
-    reasons = first_reason([("missing_id", frame.customer_id.isna()), ("conflicting_id", verdict == "conflicting_id"),
-                            ("duplicate", verdict == "duplicate"), ("bad_signup_date", signup.isna())], frame.index)
+    reasons = first_reason(
+        [
+            ("missing_id", frame.customer_id.isna()),
+            ("conflicting_id", verdict == "conflicting_id"),
+            ("duplicate", verdict == "duplicate"),
+            ("bad_signup_date", signup.isna()),
+        ],
+        frame.index,
+    )
     clean, quarantined = split(frame, reasons, "customer_id")
     return clean[["customer_id", "customer_name", "region", "signup_date"]], quarantined
 
 
 def clean_products(raw: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    frame = pd.DataFrame({"product_id": clean_id(raw.ProductID), "product_name": clean_text(raw.ProductName),
-                          "category": clean_text(raw.Category), "price_text": clean_text(raw.Price)})
+    frame = pd.DataFrame(
+        {
+            "product_id": clean_id(raw.ProductID),
+            "product_name": clean_text(raw.ProductName),
+            "category": clean_text(raw.Category),
+            "price_text": clean_text(raw.Price),
+        }
+    )
     frame["price_cents"] = parse_cents(frame.price_text)
     verdict = copy_verdicts(frame, "product_id", ["product_name", "category", "price_text"])
-    reasons = first_reason([("missing_id", frame.product_id.isna()), ("conflicting_id", verdict == "conflicting_id"),
-                            ("duplicate", verdict == "duplicate"), ("bad_price", ~(frame.price_cents > 0))],
-                           frame.index)
+    reasons = first_reason(
+        [
+            ("missing_id", frame.product_id.isna()),
+            ("conflicting_id", verdict == "conflicting_id"),
+            ("duplicate", verdict == "duplicate"),
+            ("bad_price", ~(frame.price_cents > 0)),
+        ],
+        frame.index,
+    )
     clean, quarantined = split(frame, reasons, "product_id")
     return clean[["product_id", "product_name", "category", "price_cents"]], quarantined
 
 
-def clean_transactions(raw: pd.DataFrame, customer_ids: pd.Series, product_ids: pd.Series
-                       ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    frame = pd.DataFrame({
-        "transaction_id": clean_id(raw.TransactionID), "customer_id": clean_id(raw.CustomerID),
-        "product_id": clean_id(raw.ProductID), "date_text": clean_text(raw.TransactionDate),
-        "quantity_text": clean_text(raw.Quantity), "total_text": clean_text(raw.TotalValue),
-        "price_text": clean_text(raw.Price)})
+def clean_transactions(
+    raw: pd.DataFrame, customer_ids: pd.Series, product_ids: pd.Series
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    frame = pd.DataFrame(
+        {
+            "transaction_id": clean_id(raw.TransactionID),
+            "customer_id": clean_id(raw.CustomerID),
+            "product_id": clean_id(raw.ProductID),
+            "date_text": clean_text(raw.TransactionDate),
+            "quantity_text": clean_text(raw.Quantity),
+            "total_text": clean_text(raw.TotalValue),
+            "price_text": clean_text(raw.Price),
+        }
+    )
     frame["transaction_at"] = parse_timestamp(frame.date_text)
     frame["quantity"] = parse_integer(frame.quantity_text)
     frame["price_cents"] = parse_cents(frame.price_text)
     frame["revenue_cents"] = parse_cents(frame.total_text)
-    verdict = copy_verdicts(frame, "transaction_id", ["customer_id", "product_id", "date_text", "quantity_text",
-                                                      "total_text", "price_text"])
-    reasons = first_reason([
-        ("missing_id", frame.transaction_id.isna() | frame.customer_id.isna() | frame.product_id.isna()),
-        ("conflicting_id", verdict == "conflicting_id"),
-        ("duplicate", verdict == "duplicate"),
-        ("bad_timestamp", frame.transaction_at.isna()),
-        ("unknown_customer", ~frame.customer_id.isin(customer_ids)),
-        ("unknown_product", ~frame.product_id.isin(product_ids)),
-        ("bad_quantity", ~(frame.quantity > 0)),
-        ("bad_price", ~(frame.price_cents > 0)),
-        ("total_mismatch", (frame.revenue_cents - frame.quantity * frame.price_cents).abs() > 1),
-    ], frame.index)
+    verdict = copy_verdicts(
+        frame, "transaction_id", ["customer_id", "product_id", "date_text", "quantity_text", "total_text", "price_text"]
+    )
+    reasons = first_reason(
+        [
+            ("missing_id", frame.transaction_id.isna() | frame.customer_id.isna() | frame.product_id.isna()),
+            ("conflicting_id", verdict == "conflicting_id"),
+            ("duplicate", verdict == "duplicate"),
+            ("bad_timestamp", frame.transaction_at.isna()),
+            ("unknown_customer", ~frame.customer_id.isin(customer_ids)),
+            ("unknown_product", ~frame.product_id.isin(product_ids)),
+            ("bad_quantity", ~(frame.quantity > 0)),
+            ("bad_price", ~(frame.price_cents > 0)),
+            ("total_mismatch", (frame.revenue_cents - frame.quantity * frame.price_cents).abs() > 1),
+        ],
+        frame.index,
+    )
     clean, quarantined = split(frame, reasons, "transaction_id")
     clean = clean.assign(transaction_date=clean.transaction_at.dt.normalize())
-    return clean[["transaction_id", "customer_id", "product_id", "transaction_at", "transaction_date", "quantity",
-                  "price_cents", "revenue_cents"]], quarantined
+    return clean[
+        [
+            "transaction_id",
+            "customer_id",
+            "product_id",
+            "transaction_at",
+            "transaction_date",
+            "quantity",
+            "price_cents",
+            "revenue_cents",
+        ]
+    ], quarantined
 
 
 def clean_raw(raw_dir: Path) -> Cleaned:
     customers, quarantined_customers = clean_customers(read_raw(raw_dir / "customers.csv"))
     products, quarantined_products = clean_products(read_raw(raw_dir / "products.csv"))
     transactions, quarantined_transactions = clean_transactions(
-        read_raw(raw_dir / "transactions.csv"), customers.customer_id, products.product_id)
-    return Cleaned(customers, products, transactions, {"customers": quarantined_customers,
-                                                       "products": quarantined_products,
-                                                       "transactions": quarantined_transactions})
+        read_raw(raw_dir / "transactions.csv"), customers.customer_id, products.product_id
+    )
+    return Cleaned(
+        customers,
+        products,
+        transactions,
+        {
+            "customers": quarantined_customers,
+            "products": quarantined_products,
+            "transactions": quarantined_transactions,
+        },
+    )
 
 
 def enrich(cleaned: Cleaned) -> pd.DataFrame:
@@ -171,78 +229,132 @@ def growth_pct(current: pd.Series, previous: pd.Series) -> pd.Series:
 
 
 def revenue_daily(fact: pd.DataFrame) -> pd.DataFrame:
-    daily = fact.groupby("transaction_date").agg(revenue_cents=("revenue_cents", "sum"),
-                                                 transactions=("transaction_id", "size"),
-                                                 units=("quantity", "sum"), customers=("customer_id", "nunique"))
+    daily = fact.groupby("transaction_date").agg(
+        revenue_cents=("revenue_cents", "sum"),
+        transactions=("transaction_id", "size"),
+        units=("quantity", "sum"),
+        customers=("customer_id", "nunique"),
+    )
     days = pd.date_range(daily.index.min(), daily.index.max(), freq="D", name="transaction_date")
     daily = daily.reindex(days, fill_value=0)
-    return pd.DataFrame({
-        "revenue_date": days.date, "revenue": money(daily.revenue_cents).to_numpy(),
-        "transactions": daily.transactions.to_numpy(), "units": daily.units.to_numpy(),
-        "customers": daily.customers.to_numpy(),
-        "revenue_7d_avg": (money(daily.revenue_cents).rolling(7, min_periods=1).sum() / 7).round(2).to_numpy(),
-        "cumulative_revenue": money(daily.revenue_cents.cumsum()).to_numpy()})
+    return pd.DataFrame(
+        {
+            "revenue_date": days.date,
+            "revenue": money(daily.revenue_cents).to_numpy(),
+            "transactions": daily.transactions.to_numpy(),
+            "units": daily.units.to_numpy(),
+            "customers": daily.customers.to_numpy(),
+            "revenue_7d_avg": (money(daily.revenue_cents).rolling(7, min_periods=1).sum() / 7).round(2).to_numpy(),
+            "cumulative_revenue": money(daily.revenue_cents.cumsum()).to_numpy(),
+        }
+    )
 
 
 def revenue_monthly(fact: pd.DataFrame) -> pd.DataFrame:
     month = fact.transaction_date.dt.to_period("M")
-    monthly = fact.groupby(month).agg(revenue_cents=("revenue_cents", "sum"), transactions=("transaction_id", "size"),
-                                      customers=("customer_id", "nunique"))
+    monthly = fact.groupby(month).agg(
+        revenue_cents=("revenue_cents", "sum"),
+        transactions=("transaction_id", "size"),
+        customers=("customer_id", "nunique"),
+    )
     monthly = monthly.reindex(pd.period_range(monthly.index.min(), monthly.index.max(), freq="M"), fill_value=0)
     revenue = money(monthly.revenue_cents)
-    return pd.DataFrame({"revenue_month": monthly.index.to_timestamp().date, "revenue": revenue.to_numpy(),
-                         "transactions": monthly.transactions.to_numpy(), "customers": monthly.customers.to_numpy(),
-                         "prev_month_revenue": revenue.shift(1).to_numpy(),
-                         "mom_growth_pct": growth_pct(revenue, revenue.shift(1)).to_numpy()})
+    return pd.DataFrame(
+        {
+            "revenue_month": monthly.index.to_timestamp().date,
+            "revenue": revenue.to_numpy(),
+            "transactions": monthly.transactions.to_numpy(),
+            "customers": monthly.customers.to_numpy(),
+            "prev_month_revenue": revenue.shift(1).to_numpy(),
+            "mom_growth_pct": growth_pct(revenue, revenue.shift(1)).to_numpy(),
+        }
+    )
 
 
 def customer_lifetime_value(fact: pd.DataFrame) -> pd.DataFrame:
-    clv = fact.groupby("customer_id").agg(total_cents=("revenue_cents", "sum"), transactions=("transaction_id", "size"),
-                                          units=("quantity", "sum"), first_purchase_date=("transaction_date", "min"),
-                                          last_purchase_date=("transaction_date", "max")).reset_index()
+    clv = (
+        fact.groupby("customer_id")
+        .agg(
+            total_cents=("revenue_cents", "sum"),
+            transactions=("transaction_id", "size"),
+            units=("quantity", "sum"),
+            first_purchase_date=("transaction_date", "min"),
+            last_purchase_date=("transaction_date", "max"),
+        )
+        .reset_index()
+    )
     clv = clv.sort_values(["total_cents", "customer_id"], ascending=[False, True], ignore_index=True)
     running = clv.total_cents.cumsum()
     grand_total = clv.total_cents.sum()
-    return pd.DataFrame({
-        "customer_id": clv.customer_id, "total_revenue": money(clv.total_cents), "transactions": clv.transactions,
-        "units": clv.units,
-        # Half-up rounding of the exact cent quotient, as the SQL marts do.
-        "avg_order_value": (clv.total_cents * 2 + clv.transactions) // (clv.transactions * 2) / 100,
-        "first_purchase_date": clv.first_purchase_date.dt.date, "last_purchase_date": clv.last_purchase_date.dt.date,
-        "revenue_rank": np.arange(1, len(clv) + 1), "cumulative_revenue_share": running / grand_total,
-        "is_top_80pct": (running - clv.total_cents) < PARETO_SHARE * grand_total})
+    return pd.DataFrame(
+        {
+            "customer_id": clv.customer_id,
+            "total_revenue": money(clv.total_cents),
+            "transactions": clv.transactions,
+            "units": clv.units,
+            # Half-up rounding of the exact cent quotient, as the SQL marts do.
+            "avg_order_value": (clv.total_cents * 2 + clv.transactions) // (clv.transactions * 2) / 100,
+            "first_purchase_date": clv.first_purchase_date.dt.date,
+            "last_purchase_date": clv.last_purchase_date.dt.date,
+            "revenue_rank": np.arange(1, len(clv) + 1),
+            "cumulative_revenue_share": running / grand_total,
+            "is_top_80pct": (running - clv.total_cents) < PARETO_SHARE * grand_total,
+        }
+    )
 
 
 def customer_segments(customers: pd.DataFrame, fact: pd.DataFrame) -> pd.DataFrame:
     as_of = fact.transaction_date.max()
     last_purchase = customers.customer_id.map(fact.groupby("customer_id").transaction_date.max())
     recency = (as_of - last_purchase).dt.days
-    segment = np.select([recency.isna(), recency < ACTIVE_DAYS, recency <= CHURNED_DAYS],
-                        ["Never purchased", "Active", "Dormant"], default="Churned")
-    return pd.DataFrame({"customer_id": customers.customer_id, "last_purchase_date": last_purchase.dt.date,
-                         "recency_days": recency.astype("Int64"), "segment": segment, "as_of_date": as_of.date()})
+    segment = np.select(
+        [recency.isna(), recency < ACTIVE_DAYS, recency <= CHURNED_DAYS],
+        ["Never purchased", "Active", "Dormant"],
+        default="Churned",
+    )
+    return pd.DataFrame(
+        {
+            "customer_id": customers.customer_id,
+            "last_purchase_date": last_purchase.dt.date,
+            "recency_days": recency.astype("Int64"),
+            "segment": segment,
+            "as_of_date": as_of.date(),
+        }
+    )
 
 
 def customer_favorite_category(fact: pd.DataFrame) -> pd.DataFrame:
-    per_category = fact.groupby(["customer_id", "category"]).agg(
-        category_cents=("revenue_cents", "sum"), category_transactions=("transaction_id", "size")).reset_index()
+    per_category = (
+        fact.groupby(["customer_id", "category"])
+        .agg(category_cents=("revenue_cents", "sum"), category_transactions=("transaction_id", "size"))
+        .reset_index()
+    )
     customer_cents = per_category.groupby("customer_id").category_cents.transform("sum")
     per_category["share_of_customer_revenue"] = per_category.category_cents / customer_cents
-    ranked = per_category.sort_values(["customer_id", "category_cents", "category_transactions", "category"],
-                                      ascending=[True, False, False, True])
+    ranked = per_category.sort_values(
+        ["customer_id", "category_cents", "category_transactions", "category"], ascending=[True, False, False, True]
+    )
     favorite = ranked.drop_duplicates("customer_id")
-    return pd.DataFrame({"customer_id": favorite.customer_id, "favorite_category": favorite.category,
-                         "category_revenue": money(favorite.category_cents),
-                         "category_transactions": favorite.category_transactions,
-                         "share_of_customer_revenue": favorite.share_of_customer_revenue})
+    return pd.DataFrame(
+        {
+            "customer_id": favorite.customer_id,
+            "favorite_category": favorite.category,
+            "category_revenue": money(favorite.category_cents),
+            "category_transactions": favorite.category_transactions,
+            "share_of_customer_revenue": favorite.share_of_customer_revenue,
+        }
+    )
 
 
 def all_marts(cleaned: Cleaned) -> dict[str, pd.DataFrame]:
     fact = enrich(cleaned)
-    return {"revenue_daily": revenue_daily(fact), "revenue_monthly": revenue_monthly(fact),
-            "customer_lifetime_value": customer_lifetime_value(fact),
-            "customer_segments": customer_segments(cleaned.customers, fact),
-            "customer_favorite_category": customer_favorite_category(fact)}
+    return {
+        "revenue_daily": revenue_daily(fact),
+        "revenue_monthly": revenue_monthly(fact),
+        "customer_lifetime_value": customer_lifetime_value(fact),
+        "customer_segments": customer_segments(cleaned.customers, fact),
+        "customer_favorite_category": customer_favorite_category(fact),
+    }
 
 
 def main(argv: list[str] | None = None) -> None:

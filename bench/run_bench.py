@@ -13,6 +13,7 @@ For each size it generates raw files (cached under --work-dir), then measures wa
 
     python -m bench.run_bench --sizes 100000 1000000 10000000 --pg-sizes 100000 1000000 --spark-sizes 1000000
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,7 +25,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
 
@@ -43,15 +44,17 @@ class Measurement:
     note: str = ""
 
 
-def measure(label: str, size: int, command: list[str], env: dict[str, str], cwd: Path, log: Path,
-            note: str = "") -> Measurement:
+def measure(
+    label: str, size: int, command: list[str], env: dict[str, str], cwd: Path, log: Path, note: str = ""
+) -> Measurement:
     """Run `command`, failing loudly on a non-zero exit; wall time and the peak RSS of its process tree."""
     report = log.with_suffix(".rss.json")
     wrapped = [sys.executable, "-m", "bench.measure_child", "--report", str(report), "--", *command]
     started = time.monotonic()
     with log.open("w") as output:
-        exit_code = subprocess.run(wrapped, cwd=cwd, env={**env, "PYTHONPATH": str(REPO_ROOT)}, stdout=output,
-                                   stderr=subprocess.STDOUT).returncode
+        exit_code = subprocess.run(
+            wrapped, cwd=cwd, env={**env, "PYTHONPATH": str(REPO_ROOT)}, stdout=output, stderr=subprocess.STDOUT
+        ).returncode
     seconds = time.monotonic() - started
     if exit_code != 0:
         raise SystemExit(f"bench step '{label}' at {size:,} rows failed; see {log}")
@@ -86,8 +89,7 @@ def append_one_percent(raw_dir: Path, size: int, seed: int, destination: Path) -
         shutil.rmtree(destination)
     shutil.copytree(raw_dir, destination, copy_function=os.link)
     batch = destination / "batch"
-    generate(batch, seed=seed, **{**shape(size), "transactions": size + size // 100}, append_from=size,
-             dirty_rate=0.01)
+    generate(batch, seed=seed, **{**shape(size), "transactions": size + size // 100}, append_from=size, dirty_rate=0.01)
     (batch / "transactions.csv").rename(destination / "transactions_plus_1pct.csv")
     shutil.rmtree(batch)
     return destination
@@ -128,8 +130,18 @@ def slowest_nodes(project: Path, count: int = 5) -> str:
 
 def floor_command(raw_dir: Path, out: Path) -> list[str]:
     """The engine floor on the files the build loads, with the build's threads and memory cap (profiles.yml)."""
-    return [sys.executable, "-m", "bench.floor", str(raw_dir), "--out", str(out), "--threads", str(DUCKDB_THREADS),
-            "--memory-limit", os.environ.get("ECOMMERCE_DUCKDB_MEMORY_LIMIT", "2.7GB")]
+    return [
+        sys.executable,
+        "-m",
+        "bench.floor",
+        str(raw_dir),
+        "--out",
+        str(out),
+        "--threads",
+        str(DUCKDB_THREADS),
+        "--memory-limit",
+        os.environ.get("ECOMMERCE_DUCKDB_MEMORY_LIMIT", "2.7GB"),
+    ]
 
 
 def best_of(rounds: list[list[Measurement]]) -> list[Measurement]:
@@ -143,16 +155,23 @@ def best_of(rounds: list[list[Measurement]]) -> list[Measurement]:
     return best
 
 
-def duckdb_runs(work_dir: Path, size: int, raw_dir: Path, seed: int, base_env: dict[str, str],
-                incremental: bool, repeats: int) -> list[Measurement]:
+def duckdb_runs(
+    work_dir: Path, size: int, raw_dir: Path, seed: int, base_env: dict[str, str], incremental: bool, repeats: int
+) -> list[Measurement]:
     """Steps a, b, c and e at one size, `repeats` rounds interleaved (a, b, c, e, a, b, c, e, ...), each
     round from the same database holding only the loaded raw files; the fastest run of each step is kept."""
     project = project_copy(work_dir / f"duckdb-{size}")
     database = project / "bench.duckdb"
     env = {**base_env, "DBT_TARGET": "duckdb", "ECOMMERCE_DUCKDB_PATH": str(database)}
     build = [*dbt(project, "build", "--exclude", "resource_type:seed"), *FILES_VARS]
-    loading = measure("a0) load raw files, DuckDB", size, load_raw(raw_dir, "--full-refresh"), env, REPO_ROOT,
-                      work_dir / f"a0-{size}.log")
+    loading = measure(
+        "a0) load raw files, DuckDB",
+        size,
+        load_raw(raw_dir, "--full-refresh"),
+        env,
+        REPO_ROOT,
+        work_dir / f"a0-{size}.log",
+    )
     loaded = work_dir / f"loaded-{size}.duckdb"
     shutil.copyfile(database, loaded)
     appended = append_one_percent(raw_dir, size, seed, work_dir / f"raw-{size}-plus-1pct") if incremental else None
@@ -163,28 +182,63 @@ def duckdb_runs(work_dir: Path, size: int, raw_dir: Path, seed: int, base_env: d
         logs.mkdir(exist_ok=True)
         steps = [measure("a) dbt build, DuckDB, files", size, build, env, project, logs / f"a-{size}.log")]
         steps[-1].note = "slowest: " + slowest_nodes(project) + "; " + publish_seconds(project)
-        steps.append(measure("b) pandas pipeline", size,
-                             [sys.executable, "-m", "bench.pandas_pipeline", str(raw_dir),
-                              "--out-dir", str(work_dir / f"pandas-{size}")], base_env, REPO_ROOT,
-                             logs / f"b-{size}.log"))
-        steps.append(measure("c) floor: hand-written DuckDB", size,
-                             floor_command(raw_dir, work_dir / f"floor-{size}.duckdb"), base_env, REPO_ROOT,
-                             logs / f"c-{size}.log"))
+        steps.append(
+            measure(
+                "b) pandas pipeline",
+                size,
+                [
+                    sys.executable,
+                    "-m",
+                    "bench.pandas_pipeline",
+                    str(raw_dir),
+                    "--out-dir",
+                    str(work_dir / f"pandas-{size}"),
+                ],
+                base_env,
+                REPO_ROOT,
+                logs / f"b-{size}.log",
+            )
+        )
+        steps.append(
+            measure(
+                "c) floor: hand-written DuckDB",
+                size,
+                floor_command(raw_dir, work_dir / f"floor-{size}.duckdb"),
+                base_env,
+                REPO_ROOT,
+                logs / f"c-{size}.log",
+            )
+        )
         steps[-1].note = "reads the CSV files itself (a reads what a0 loaded); no publish step"
         if appended is not None:
-            steps.append(measure("e0) load the +1 % batch", size, load_raw(appended), env, REPO_ROOT,
-                                 logs / f"e0-load-{size}.log"))
-            steps.append(measure("e) incremental build, +1 % rows", size, build, env, project,
-                                 logs / f"e-incremental-{size}.log"))
+            steps.append(
+                measure(
+                    "e0) load the +1 % batch", size, load_raw(appended), env, REPO_ROOT, logs / f"e0-load-{size}.log"
+                )
+            )
+            steps.append(
+                measure(
+                    "e) incremental build, +1 % rows", size, build, env, project, logs / f"e-incremental-{size}.log"
+                )
+            )
             steps[-1].note = "slowest: " + slowest_nodes(project, 8)
-            steps.append(measure("e) full refresh, same data", size, [*build, "--full-refresh"], env, project,
-                                 logs / f"e-full-{size}.log"))
+            steps.append(
+                measure(
+                    "e) full refresh, same data",
+                    size,
+                    [*build, "--full-refresh"],
+                    env,
+                    project,
+                    logs / f"e-full-{size}.log",
+                )
+            )
         rounds.append(steps)
     return [loading, *best_of(rounds)]
 
 
-def postgres_runs(work_dir: Path, sizes: list[int], seed: int, base_env: dict[str, str],
-                  paths: list[str]) -> list[Measurement]:
+def postgres_runs(
+    work_dir: Path, sizes: list[int], seed: int, base_env: dict[str, str], paths: list[str]
+) -> list[Measurement]:
     from scripts.pg_server import create_database, throwaway_server
 
     results: list[Measurement] = []
@@ -194,31 +248,64 @@ def postgres_runs(work_dir: Path, sizes: list[int], seed: int, base_env: dict[st
             if "seed" in paths:
                 seeded = project_copy(work_dir / f"pg-seed-{size}", seeds_from=raw_dir)
                 env = {**base_env, **create_database(server, f"bench_seed_{size}").env(), "DBT_TARGET": "postgres"}
-                results.append(measure("d) PostgreSQL: dbt seed", size, dbt(seeded, "seed"), env, seeded,
-                                       work_dir / f"d-seed-{size}.log"))
-                results.append(measure("d) PostgreSQL: build after seed", size,
-                                       dbt(seeded, "build", "--exclude", "resource_type:seed"), env, seeded,
-                                       work_dir / f"d-seed-build-{size}.log"))
+                results.append(
+                    measure(
+                        "d) PostgreSQL: dbt seed",
+                        size,
+                        dbt(seeded, "seed"),
+                        env,
+                        seeded,
+                        work_dir / f"d-seed-{size}.log",
+                    )
+                )
+                results.append(
+                    measure(
+                        "d) PostgreSQL: build after seed",
+                        size,
+                        dbt(seeded, "build", "--exclude", "resource_type:seed"),
+                        env,
+                        seeded,
+                        work_dir / f"d-seed-build-{size}.log",
+                    )
+                )
             if "copy" in paths:
                 copied = project_copy(work_dir / f"pg-copy-{size}")
                 env = {**base_env, **create_database(server, f"bench_copy_{size}").env(), "DBT_TARGET": "postgres"}
-                results.append(measure("d) PostgreSQL: COPY loader", size,
-                                       load_raw(raw_dir, "--target", "postgres", "--full-refresh"), env, REPO_ROOT,
-                                       work_dir / f"d-copy-{size}.log"))
-                results.append(measure("d) PostgreSQL: build after COPY", size,
-                                       [*dbt(copied, "build", "--exclude", "resource_type:seed"), *FILES_VARS],
-                                       env, copied, work_dir / f"d-copy-build-{size}.log"))
+                results.append(
+                    measure(
+                        "d) PostgreSQL: COPY loader",
+                        size,
+                        load_raw(raw_dir, "--target", "postgres", "--full-refresh"),
+                        env,
+                        REPO_ROOT,
+                        work_dir / f"d-copy-{size}.log",
+                    )
+                )
+                results.append(
+                    measure(
+                        "d) PostgreSQL: build after COPY",
+                        size,
+                        [*dbt(copied, "build", "--exclude", "resource_type:seed"), *FILES_VARS],
+                        env,
+                        copied,
+                        work_dir / f"d-copy-build-{size}.log",
+                    )
+                )
                 results[-1].note = "slowest: " + slowest_nodes(copied) + "; " + publish_seconds(copied)
     return results
 
 
 def machine() -> str:
-    memory_kib = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
-                      if line.startswith("MemTotal"))
-    packages = ", ".join(f"{name} {version(name)}" for name in ("dbt-core", "dbt-duckdb", "dbt-postgres", "duckdb",
-                                                                "pandas"))
-    return (f"{os.cpu_count()} cores, {memory_kib / 1024 / 1024:.1f} GiB RAM, {platform.platform()}, "
-            f"Python {platform.python_version()}; {packages}")
+    memory_kib = next(
+        int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")
+    )
+    packages = ", ".join(
+        f"{name} {version(name)}" for name in ("dbt-core", "dbt-duckdb", "dbt-postgres", "duckdb", "pandas")
+    )
+    return (
+        f"{os.cpu_count()} cores, {memory_kib / 1024 / 1024:.1f} GiB RAM, {platform.platform()}, "
+        f"Python {platform.python_version()}; {packages}"
+    )
 
 
 def ratio(numerator: float, denominator: float | None) -> str:
@@ -236,43 +323,69 @@ def targets(results: list[Measurement]) -> list[str]:
     incremental, full = step.get("e) in"), step.get("e) fu")
     checks = []
     if build and floor:
-        checks.append((f"full DuckDB build with tests within 1.2× of the engine floor: "
-                       f"{build.seconds / floor.seconds:.2f}×", build.seconds <= 1.2 * floor.seconds))
+        checks.append(
+            (
+                f"full DuckDB build with tests within 1.2× of the engine floor: {build.seconds / floor.seconds:.2f}×",
+                build.seconds <= 1.2 * floor.seconds,
+            )
+        )
     if build and pandas:
-        checks.append((f"at least 8× faster than the pandas pipeline: {pandas.seconds / build.seconds:.1f}× "
-                       f"({build.seconds:.1f} s vs {pandas.seconds:.1f} s)", pandas.seconds >= 8 * build.seconds))
+        checks.append(
+            (
+                f"at least 8× faster than the pandas pipeline: {pandas.seconds / build.seconds:.1f}× "
+                f"({build.seconds:.1f} s vs {pandas.seconds:.1f} s)",
+                pandas.seconds >= 8 * build.seconds,
+            )
+        )
     if build:
         checks.append((f"peak memory at most 3 GiB: {build.peak_mib / 1024:.2f} GiB", build.peak_mib <= 3072))
     if incremental and full:
-        checks.append((f"incremental run on 1 % new rows at most 10 % of a full build: "
-                       f"{100 * incremental.seconds / full.seconds:.0f} %", incremental.seconds <= 0.10 * full.seconds))
-    return ["", f"## Targets at {size:,} transactions", "",
-            *[f"- {'met' if met else 'MISSED'}: {text}" for text, met in checks]]
+        checks.append(
+            (
+                f"incremental run on 1 % new rows at most 10 % of a full build: "
+                f"{100 * incremental.seconds / full.seconds:.0f} %",
+                incremental.seconds <= 0.10 * full.seconds,
+            )
+        )
+    return [
+        "",
+        f"## Targets at {size:,} transactions",
+        "",
+        *[f"- {'met' if met else 'MISSED'}: {text}" for text, met in checks],
+    ]
 
 
 def write_results(path: Path, results: list[Measurement], started: datetime, command: str) -> None:
     by_key = {(m.label[:2], m.size): m for m in results}
     lines = [
-        "# Benchmark results", "",
-        f"Run {started:%Y-%m-%d %H:%M} UTC with `{command}` on {machine()}.", "",
+        "# Benchmark results",
+        "",
+        f"Run {started:%Y-%m-%d %H:%M} UTC with `{command}` on {machine()}.",
+        "",
         "Wall time and peak memory (max RSS of the measured process tree, taken by `bench/measure_child.py`;",
-        "for PostgreSQL the server's own memory is not included). Ratios are to the floor (c) and to the pandas pipeline (b)",
+        "for PostgreSQL the server's own memory is not included). Ratios are to the floor (c) and to the pandas "
+        "pipeline (b)",
         "of the same size. Raw data: `scripts/generate_data.py`, 1 % dirty rows, about 20 orders per customer;",
         "the +1 % batch holds new sales (new ids). Steps a, b, c and e ran in interleaved rounds, each from the",
-        "same freshly loaded database; each row is the fastest run (every run's time is in the notes below).", "",
+        "same freshly loaded database; each row is the fastest run (every run's time is in the notes below).",
+        "",
         "| step | transactions | wall time (s) | peak memory (MiB) | × floor | × pandas |",
         "|---|---:|---:|---:|---:|---:|",
     ]
     for m in results:
         floor, pandas = by_key.get(("c)", m.size)), by_key.get(("b)", m.size))
-        lines.append(f"| {m.label} | {m.size:,} | {m.seconds:.1f} | {m.peak_mib:,.0f} | "
-                     f"{ratio(m.seconds, floor.seconds if floor else None)} | "
-                     f"{ratio(m.seconds, pandas.seconds if pandas else None)} |")
+        lines.append(
+            f"| {m.label} | {m.size:,} | {m.seconds:.1f} | {m.peak_mib:,.0f} | "
+            f"{ratio(m.seconds, floor.seconds if floor else None)} | "
+            f"{ratio(m.seconds, pandas.seconds if pandas else None)} |"
+        )
     lines += ["", "## Incremental versus full refresh", ""]
     for m in (m for m in results if m.label.startswith("e) incremental")):
         full = next(f for f in results if f.label.startswith("e) full") and f.size == m.size)
-        lines.append(f"- {m.size:,} rows + 1 %: incremental {m.seconds:.1f} s, full refresh {full.seconds:.1f} s "
-                     f"= {100 * m.seconds / full.seconds:.0f} % of a full build.")
+        lines.append(
+            f"- {m.size:,} rows + 1 %: incremental {m.seconds:.1f} s, full refresh {full.seconds:.1f} s "
+            f"= {100 * m.seconds / full.seconds:.0f} % of a full build."
+        )
     lines += targets(results)
     notes = [m for m in results if m.note]
     if notes:
@@ -282,35 +395,67 @@ def write_results(path: Path, results: list[Measurement], started: datetime, com
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
-    parser.add_argument("--sizes", type=int, nargs="*", default=[100_000, 1_000_000, 10_000_000],
-                        help="transaction counts for steps a, b, c and e")
-    parser.add_argument("--pg-sizes", type=int, nargs="*", default=[100_000, 1_000_000],
-                        help="transaction counts for the PostgreSQL step d (none to skip it)")
-    parser.add_argument("--pg-paths", nargs="+", choices=["seed", "copy"], default=["seed", "copy"],
-                        help="which PostgreSQL loading paths step d measures")
-    parser.add_argument("--spark-sizes", type=int, nargs="*", default=[],
-                        help="transaction counts for the Spark step f (default none: it starts a cluster and "
-                             "needs Java and PyHive)")
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__
+    )
+    parser.add_argument(
+        "--sizes",
+        type=int,
+        nargs="*",
+        default=[100_000, 1_000_000, 10_000_000],
+        help="transaction counts for steps a, b, c and e",
+    )
+    parser.add_argument(
+        "--pg-sizes",
+        type=int,
+        nargs="*",
+        default=[100_000, 1_000_000],
+        help="transaction counts for the PostgreSQL step d (none to skip it)",
+    )
+    parser.add_argument(
+        "--pg-paths",
+        nargs="+",
+        choices=["seed", "copy"],
+        default=["seed", "copy"],
+        help="which PostgreSQL loading paths step d measures",
+    )
+    parser.add_argument(
+        "--spark-sizes",
+        type=int,
+        nargs="*",
+        default=[],
+        help="transaction counts for the Spark step f (default none: it starts a cluster and needs Java and PyHive)",
+    )
     parser.add_argument("--no-incremental", action="store_true", help="skip step e")
-    parser.add_argument("--repeats", type=int, default=2,
-                        help="interleaved rounds of steps a, b, c and e; the fastest run of each is reported")
+    parser.add_argument(
+        "--repeats",
+        type=int,
+        default=2,
+        help="interleaved rounds of steps a, b, c and e; the fastest run of each is reported",
+    )
     parser.add_argument("--seed", type=int, default=42, help="generator seed")
-    parser.add_argument("--work-dir", type=Path, default=REPO_ROOT / "build" / "bench",
-                        help="generated data, project copies and logs")
+    parser.add_argument(
+        "--work-dir", type=Path, default=REPO_ROOT / "build" / "bench", help="generated data, project copies and logs"
+    )
     parser.add_argument("--results", type=Path, default=REPO_ROOT / "bench" / "results.md", help="report to write")
     args = parser.parse_args(argv)
 
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     args.work_dir.mkdir(parents=True, exist_ok=True)
     base_env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "PYTHONPATH": str(REPO_ROOT)}
     results: list[Measurement] = []
     # Time grows with the row count: the ETA counts transactions measured.
     bar = progress.bar(sum(args.sizes) + sum(args.pg_sizes), "bench", unit="rows")
     for size in args.sizes:
-        results += duckdb_runs(args.work_dir, size, raw_data(args.work_dir, size, args.seed), args.seed, base_env,
-                               incremental=not args.no_incremental, repeats=args.repeats)
+        results += duckdb_runs(
+            args.work_dir,
+            size,
+            raw_data(args.work_dir, size, args.seed),
+            args.seed,
+            base_env,
+            incremental=not args.no_incremental,
+            repeats=args.repeats,
+        )
         write_results(args.results, results, started, " ".join(["python -m bench.run_bench", *sys.argv[1:]]))
         bar.update(size)
     if args.pg_sizes:

@@ -6,6 +6,7 @@ Thrift server and on a local session (`spark` target, `local[2]`) whose metastor
 files as schema `raw`. The cluster's JVMs are not children of dbt: its peak memory is dbt's alone (the
 cluster is capped at about 9.5 GB); the local session's JVM is dbt's child and counted.
 """
+
 from __future__ import annotations
 
 import subprocess
@@ -42,25 +43,53 @@ def spark_runs(work_dir: Path, size: int, raw_dir: Path, base_env: dict[str, str
     results = []
     try:
         env = {**base_env, **cluster.env(), "DBT_TARGET": "spark_cluster"}
-        results.append(measure("f0) load raw files, Spark cluster", size,
-                               load_raw(raw_dir, "--target", "spark_cluster", "--full-refresh"), env, REPO_ROOT,
-                               work_dir / f"f0-{size}.log"))
+        results.append(
+            measure(
+                "f0) load raw files, Spark cluster",
+                size,
+                load_raw(raw_dir, "--target", "spark_cluster", "--full-refresh"),
+                env,
+                REPO_ROOT,
+                work_dir / f"f0-{size}.log",
+            )
+        )
         project = project_copy(work_dir / f"spark-cluster-project-{size}")
-        results.append(measure("f) dbt build, Spark cluster, files", size,
-                               [*dbt(project, "build", "--exclude", "resource_type:seed"), *FILES_VARS], env,
-                               project, work_dir / f"f-cluster-{size}.log"))
-        results[-1].note = ("master + 2 workers (1 core, 3 GB each) + Thrift server; peak memory is dbt's only; "
-                            "slowest: " + slowest_nodes(project))
+        results.append(
+            measure(
+                "f) dbt build, Spark cluster, files",
+                size,
+                [*dbt(project, "build", "--exclude", "resource_type:seed"), *FILES_VARS],
+                env,
+                project,
+                work_dir / f"f-cluster-{size}.log",
+            )
+        )
+        results[-1].note = (
+            "master + 2 workers (1 core, 3 GB each) + Thrift server; peak memory is dbt's only; "
+            "slowest: " + slowest_nodes(project)
+        )
         files_dir = cluster.warehouse_dir / "raw_files"
     finally:
         stop(state_dir)
     session = project_copy(work_dir / f"spark-session-project-{size}")
     spark_dir = session / "build" / "spark"
     session_env = {**base_env, "DBT_TARGET": "spark", "SPARK_DIR": str(spark_dir), "SPARK_LOCAL_IP": "127.0.0.1"}
-    subprocess.run([sys.executable, "-c", DECLARE_SESSION_TABLES, str(spark_dir), str(files_dir)], cwd=REPO_ROOT,
-                   env=session_env, check=True, capture_output=True)
-    results.append(measure("f) dbt build, Spark local session", size,
-                           [*dbt(session, "build", "--exclude", "resource_type:seed"), *FILES_VARS], session_env,
-                           session, work_dir / f"f-session-{size}.log"))
+    subprocess.run(
+        [sys.executable, "-c", DECLARE_SESSION_TABLES, str(spark_dir), str(files_dir)],
+        cwd=REPO_ROOT,
+        env=session_env,
+        check=True,
+        capture_output=True,
+    )
+    results.append(
+        measure(
+            "f) dbt build, Spark local session",
+            size,
+            [*dbt(session, "build", "--exclude", "resource_type:seed"), *FILES_VARS],
+            session_env,
+            session,
+            work_dir / f"f-session-{size}.log",
+        )
+    )
     results[-1].note = "local[2] inside dbt (2 GB driver), same Parquet files; slowest: " + slowest_nodes(session)
     return results

@@ -15,15 +15,16 @@ Rolling windows (sum, mean, cumulative) and contribution percentages are applied
 Every dataset is a mart (physical, schema marts) and lists exactly its columns (calculated columns aside);
 the exposure whose url is the dashboard's lists exactly the marts its datasets read.
 """
+
 from __future__ import annotations
 
 import argparse
 import re
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Iterator
 
 import sqlglot
 import yaml
@@ -34,13 +35,25 @@ from bi.superset_bundle import BUNDLE, Bundle, read_bundle
 REPO_ROOT = Path(__file__).resolve().parents[1]
 MODELS = REPO_ROOT / "models"
 ADDITIVE_AGGREGATIONS = {"sum", "count", "sum_boolean"}
-NUMERIC_TYPE = re.compile(r"^\s*(decimal|numeric|bigint|int|integer|smallint|tinyint|hugeint|double|float|real)",
-                          re.IGNORECASE)
+NUMERIC_TYPE = re.compile(
+    r"^\s*(decimal|numeric|bigint|int|integer|smallint|tinyint|hugeint|double|float|real)", re.IGNORECASE
+)
 # Chart settings that post-process a metric's series: only meaningful for a metric that adds up.
 POST_PROCESSING = ("rolling_type", "rolling_type_b", "contributionMode", "contributionMode_b")
 # Chart settings that name the metrics shown (saved metric names or ad hoc metric objects).
-METRIC_KEYS = ("metric", "metrics", "metric_b", "metrics_b", "percent_metrics", "timeseries_limit_metric",
-               "secondary_metric", "size", "x", "y", "series_limit_metric")
+METRIC_KEYS = (
+    "metric",
+    "metrics",
+    "metric_b",
+    "metrics_b",
+    "percent_metrics",
+    "timeseries_limit_metric",
+    "secondary_metric",
+    "size",
+    "x",
+    "y",
+    "series_limit_metric",
+)
 
 
 class Kind(Enum):
@@ -76,14 +89,17 @@ def read_definitions(models: Path = MODELS) -> Definitions:
     exposures: dict[str, tuple[str, set[str]]] = {}
     for path, document in documents:
         for exposure in document.get("exposures") or []:
-            refs = {re.fullmatch(r"ref\(\s*['\"](\w+)['\"]\s*\)", ref.strip()).group(1)
-                    for ref in exposure.get("depends_on") or []}
+            refs = {
+                re.fullmatch(r"ref\(\s*['\"](\w+)['\"]\s*\)", ref.strip()).group(1)
+                for ref in exposure.get("depends_on") or []
+            }
             exposures[exposure["name"]] = (exposure.get("url", ""), refs)
         if "marts" not in path.relative_to(models).parts:
             continue
         for model in document.get("models") or []:
-            marts[model["name"]] = {column["name"]: column_kind(column, additive)
-                                    for column in model.get("columns") or []}
+            marts[model["name"]] = {
+                column["name"]: column_kind(column, additive) for column in model.get("columns") or []
+            }
     return Definitions(marts, exposures)
 
 
@@ -103,9 +119,14 @@ def is_locked_to_grain(tree: exp.Expression) -> bool:
     if not isinstance(tree, exp.Case) or tree.args.get("default") is not None or len(tree.args["ifs"]) != 1:
         return False
     condition, value = tree.args["ifs"][0].this, tree.args["ifs"][0].args.get("true")
-    return (isinstance(condition, exp.EQ) and isinstance(condition.this, exp.Count)
-            and isinstance(condition.this.this, exp.Star) and condition.expression == exp.Literal.number(1)
-            and isinstance(value, (exp.Max, exp.Min)) and isinstance(value.this, exp.Column))
+    return (
+        isinstance(condition, exp.EQ)
+        and isinstance(condition.this, exp.Count)
+        and isinstance(condition.this.this, exp.Star)
+        and condition.expression == exp.Literal.number(1)
+        and isinstance(value, (exp.Max, exp.Min))
+        and isinstance(value.this, exp.Column)
+    )
 
 
 def is_additive(tree: exp.Expression, kinds: dict[str, Kind]) -> bool:
@@ -121,8 +142,11 @@ def metric_problems(where: str, sql: str, kinds: dict[str, Kind]) -> list[str]:
         tree = parse(sql)
     except sqlglot.errors.ParseError:
         return [f"{where}: cannot parse the metric SQL {sql!r}"]
-    problems = [f"{where}: column {column.name!r} is not a column of the mart"
-                for column in tree.find_all(exp.Column) if column.name not in kinds]
+    problems = [
+        f"{where}: column {column.name!r} is not a column of the mart"
+        for column in tree.find_all(exp.Column)
+        if column.name not in kinds
+    ]
     if is_locked_to_grain(tree):
         return problems
     for aggregate in tree.find_all(exp.AggFunc):
@@ -136,7 +160,8 @@ def metric_problems(where: str, sql: str, kinds: dict[str, Kind]) -> list[str]:
             problems.append(
                 f"{where}: {function}({column.name}) aggregates {column.name}, which is not additive (no semantic-"
                 f"layer measure with agg sum/count): lock it to the mart's grain with "
-                f"`case when count(*) = 1 then max({column.name}) end`, or compute it from additive columns")
+                f"`case when count(*) = 1 then max({column.name}) end`, or compute it from additive columns"
+            )
     if not any(True for _ in tree.find_all(exp.AggFunc)):
         problems.append(f"{where}: {sql!r} aggregates nothing; a metric must be an aggregate")
     return problems
@@ -169,8 +194,10 @@ def bundle_problems(bundle: Bundle, definitions: Definitions) -> list[str]:
     for path, dataset in bundle.datasets().items():
         table = dataset["table_name"]
         if dataset.get("sql"):
-            problems.append(f"{path}: dataset {table} is a SQL query; the dashboard reads marts only (physical "
-                            "datasets on schema marts)")
+            problems.append(
+                f"{path}: dataset {table} is a SQL query; the dashboard reads marts only (physical "
+                "datasets on schema marts)"
+            )
         if table not in definitions.marts or dataset.get("schema") != "marts":
             problems.append(f"{path}: dataset {dataset.get('schema')}.{table} is not a mart of models/marts")
             continue
@@ -181,8 +208,9 @@ def bundle_problems(bundle: Bundle, definitions: Definitions) -> list[str]:
         for column in dataset.get("columns") or []:
             if column.get("expression"):
                 referenced = [kinds.get(c.name, Kind.VALUE) for c in parse(column["expression"]).find_all(exp.Column)]
-                kinds[column["column_name"]] = (Kind.DIMENSION if all(k == Kind.DIMENSION for k in referenced)
-                                                else Kind.VALUE)
+                kinds[column["column_name"]] = (
+                    Kind.DIMENSION if all(k == Kind.DIMENSION for k in referenced) else Kind.VALUE
+                )
         kinds_of[dataset["uuid"]] = kinds
         saved_sql[dataset["uuid"]] = {m["metric_name"]: m["expression"] for m in dataset.get("metrics") or []}
         for name, sql in saved_sql[dataset["uuid"]].items():
@@ -213,8 +241,10 @@ def bundle_problems(bundle: Bundle, definitions: Definitions) -> list[str]:
                 additive = False
         used = [key for key in POST_PROCESSING if params.get(key) not in (None, "", "None", False)]
         if used and not additive:
-            problems.append(f"{path}: chart {chart['slice_name']!r} applies {', '.join(used)} to a metric that "
-                            "is not a sum of an additive column or a count")
+            problems.append(
+                f"{path}: chart {chart['slice_name']!r} applies {', '.join(used)} to a metric that "
+                "is not a sum of an additive column or a count"
+            )
     return problems + exposure_problems(bundle, definitions)
 
 
@@ -226,14 +256,17 @@ def exposure_problems(bundle: Bundle, definitions: Definitions) -> list[str]:
         suffix = f"/superset/dashboard/{dashboard['slug']}/"
         matching = [name for name, (url, _) in definitions.exposures.items() if str(url).endswith(suffix)]
         if len(matching) != 1:
-            problems.append(f"{path}: {len(matching)} exposures have a url ending in {suffix}; the dashboard "
-                            "needs exactly one (models/marts/_exposures.yml)")
+            problems.append(
+                f"{path}: {len(matching)} exposures have a url ending in {suffix}; the dashboard "
+                "needs exactly one (models/marts/_exposures.yml)"
+            )
             continue
         listed = definitions.exposures[matching[0]][1]
         if listed != read:
             problems.append(
                 f"exposure {matching[0]} lists {', '.join(sorted(listed))} but dashboard {dashboard['slug']} "
-                f"reads {', '.join(sorted(read))}: make its depends_on exactly the marts the dashboard reads")
+                f"reads {', '.join(sorted(read))}: make its depends_on exactly the marts the dashboard reads"
+            )
     return problems
 
 

@@ -5,6 +5,7 @@ PostgreSQL as the read-only role `bi_reader` when PGHOST is set. Dataset and col
 dbt's target/manifest.json, so a BI user reads the same definitions as the docs site. The dashboard itself
 is Superset's own export bundle (bi/superset_bundle.py), imported through POST /api/v1/dashboard/import/.
 """
+
 from __future__ import annotations
 
 import json
@@ -58,12 +59,15 @@ def duckdb_connection(path: Path) -> Connection:
     """The DuckDB serving file, read-only: Superset never takes the write lock a publish or build needs."""
     path = path.resolve()
     if not path.is_file():
-        raise LoadError(f"serving file {path} not found: build the marts first (a successful `make run` "
-                        "publishes them there), or point ECOMMERCE_SERVING_PATH at the file")
+        raise LoadError(
+            f"serving file {path} not found: build the marts first (a successful `make run` "
+            "publishes them there), or point ECOMMERCE_SERVING_PATH at the file"
+        )
     # DuckDB names the file's catalog after its stem; for a file named marts.duckdb `marts.<table>` would be
     # ambiguous (catalog or schema?). duckdb-engine reads a dotted schema as catalog.schema: always qualify.
-    return Connection(f"duckdb:///{path}?access_mode=read_only", f"DuckDB {path} (read-only)",
-                      schema=f"{path.stem}.{SCHEMA}")
+    return Connection(
+        f"duckdb:///{path}?access_mode=read_only", f"DuckDB {path} (read-only)", schema=f"{path.stem}.{SCHEMA}"
+    )
 
 
 def load_manifest(path: Path) -> dict[str, dict]:
@@ -97,8 +101,9 @@ def remove_previous(api: SupersetApi, bundle: Bundle) -> None:
             api.call("DELETE", f"/api/v1/database/{database['id']}")
 
 
-def load(api: SupersetApi, connection: Connection, manifest_path: Path = DEFAULT_MANIFEST,
-         bundle_path: Path = BUNDLE) -> str:
+def load(
+    api: SupersetApi, connection: Connection, manifest_path: Path = DEFAULT_MANIFEST, bundle_path: Path = BUNDLE
+) -> str:
     """Replace the database, datasets, charts and dashboard; return the dashboard's path (/superset/dashboard/..)."""
     try:
         bundle = read_bundle(bundle_path)

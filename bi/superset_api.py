@@ -1,4 +1,5 @@
 """A small client for Superset's REST API: JWT login, CSRF token, JSON calls with one-line errors."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -19,24 +20,38 @@ class SupersetApi:
 
     def login(self, username: str, password: str) -> None:
         try:
-            response = self.session.post(f"{self.url}/api/v1/security/login", timeout=60, json={
-                "username": username, "password": password, "provider": "db", "refresh": False})
+            response = self.session.post(
+                f"{self.url}/api/v1/security/login",
+                timeout=60,
+                json={"username": username, "password": password, "provider": "db", "refresh": False},
+            )
         except requests.ConnectionError:
             raise SupersetApiError(f"Superset is not reachable at {self.url}: is it running (`make bi`)?") from None
         if response.status_code != 200:
-            raise SupersetApiError(f"Superset login failed for user {username!r} at {self.url} "
-                                   f"(HTTP {response.status_code}): wrong user or password")
+            raise SupersetApiError(
+                f"Superset login failed for user {username!r} at {self.url} "
+                f"(HTTP {response.status_code}): wrong user or password"
+            )
         self.session.headers["Authorization"] = f"Bearer {response.json()['access_token']}"
         token = self.call("GET", "/api/v1/security/csrf_token/")["result"]
         self.session.headers["X-CSRFToken"] = token
 
-    def call(self, method: str, path: str, json: Any = None, params: dict | None = None,
-             files: dict | None = None, data: dict | None = None) -> dict:
-        response = self.session.request(method, f"{self.url}{path}", json=json, params=params, files=files,
-                                        data=data, timeout=120)
+    def call(
+        self,
+        method: str,
+        path: str,
+        json: Any = None,
+        params: dict | None = None,
+        files: dict | None = None,
+        data: dict | None = None,
+    ) -> dict:
+        response = self.session.request(
+            method, f"{self.url}{path}", json=json, params=params, files=files, data=data, timeout=120
+        )
         if response.status_code >= 400:
-            raise SupersetApiError(f"{method} {path} failed (HTTP {response.status_code}): "
-                                   f"{response.text.strip()[:500]}")
+            raise SupersetApiError(
+                f"{method} {path} failed (HTTP {response.status_code}): {response.text.strip()[:500]}"
+            )
         return response.json() if response.content else {}
 
     def list(self, resource: str, columns: tuple[str, ...] = ()) -> list[dict]:
@@ -53,14 +68,20 @@ class SupersetApi:
 
     def export_dashboards(self, ids: list[int]) -> bytes:
         """The ZIP bundle of GET /api/v1/dashboard/export/ for these dashboards."""
-        response = self.session.get(f"{self.url}/api/v1/dashboard/export/", timeout=120,
-                                    params={"q": f"!({','.join(str(i) for i in ids)})"})
+        response = self.session.get(
+            f"{self.url}/api/v1/dashboard/export/", timeout=120, params={"q": f"!({','.join(str(i) for i in ids)})"}
+        )
         if response.status_code >= 400:
-            raise SupersetApiError(f"GET /api/v1/dashboard/export/ failed (HTTP {response.status_code}): "
-                                   f"{response.text.strip()[:500]}")
+            raise SupersetApiError(
+                f"GET /api/v1/dashboard/export/ failed (HTTP {response.status_code}): {response.text.strip()[:500]}"
+            )
         return response.content
 
     def import_dashboards(self, bundle: bytes) -> None:
         """POST a ZIP bundle to /api/v1/dashboard/import/, replacing dashboards with the same uuid."""
-        self.call("POST", "/api/v1/dashboard/import/", data={"overwrite": "true"},
-                  files={"formData": ("dashboard.zip", bundle, "application/zip")})
+        self.call(
+            "POST",
+            "/api/v1/dashboard/import/",
+            data={"overwrite": "true"},
+            files={"formData": ("dashboard.zip", bundle, "application/zip")},
+        )

@@ -11,6 +11,7 @@ to the next taken out, so that loading it and exporting it again gives back the 
   (their home is the mart YAML);
 - values Superset derives again when it draws the dashboard (query_context, chartsInScope, label colours).
 """
+
 from __future__ import annotations
 
 import copy
@@ -18,9 +19,9 @@ import io
 import json
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Callable
 
 import yaml
 
@@ -64,8 +65,12 @@ class Bundle:
 def read_bundle(root: Path = BUNDLE) -> Bundle:
     if not (root / "metadata.yaml").is_file():
         raise BundleError(f"{root} holds no Superset bundle (no metadata.yaml)")
-    return Bundle({path.relative_to(root).as_posix(): yaml.safe_load(path.read_text(encoding="utf-8"))
-                   for path in sorted(root.rglob("*.yaml"))})
+    return Bundle(
+        {
+            path.relative_to(root).as_posix(): yaml.safe_load(path.read_text(encoding="utf-8"))
+            for path in sorted(root.rglob("*.yaml"))
+        }
+    )
 
 
 def dump(content: dict) -> str:
@@ -188,7 +193,7 @@ def normalise(files: dict[str, dict]) -> Bundle:
             out[f"charts/{file_stem(content['slice_name'])}.yaml"] = content
         elif folder == "dashboards":
             numbers = chart_numbers(content.get("position") or {})
-            renumber_charts(content, lambda chart_id: numbers[chart_id])
+            renumber_charts(content, lambda chart_id, numbers=numbers: numbers[chart_id])
             for key in METADATA_DROPPED:
                 (content.get("metadata") or {}).pop(key, None)
             out[f"dashboards/{file_stem(content['dashboard_title'])}.yaml"] = content
@@ -196,8 +201,9 @@ def normalise(files: dict[str, dict]) -> Bundle:
             out[path] = content
     duplicates = len(files) - len(out)
     if duplicates:
-        raise BundleError(f"{duplicates} files of the export would share a name: give each chart, dataset and "
-                          "dashboard its own name")
+        raise BundleError(
+            f"{duplicates} files of the export would share a name: give each chart, dataset and dashboard its own name"
+        )
     return Bundle(dict(sorted(out.items())))
 
 
@@ -220,8 +226,9 @@ def for_import(bundle: Bundle, uri: str, schema: str, models: dict[str, dict]) -
                 content["schema"] = schema
                 node = models.get(content["table_name"])
                 if node is None:
-                    raise BundleError(f"{path}: the dbt manifest has no model {content['table_name']}: rebuild "
-                                      "with dbt (make run)")
+                    raise BundleError(
+                        f"{path}: the dbt manifest has no model {content['table_name']}: rebuild with dbt (make run)"
+                    )
                 content["description"] = node["description"].strip() or None
                 for column in content.get("columns") or []:
                     described = node["columns"].get(column["column_name"], {})

@@ -1,9 +1,10 @@
 """`make bi` / `make bi-down` / `make bi-export`: Apache Superset on the marts, with the project's dashboard.
 
-    python -m bi.superset_cli up [--port N]    # venv if needed, start on 127.0.0.1, register marts, load dashboard
-    python -m bi.superset_cli down             # stop it
-    python -m bi.superset_cli export           # the dashboard as Superset holds it now -> bi/superset/dashboard/
+python -m bi.superset_cli up [--port N]    # venv if needed, start on 127.0.0.1, register marts, load dashboard
+python -m bi.superset_cli down             # stop it
+python -m bi.superset_cli export           # the dashboard as Superset holds it now -> bi/superset/dashboard/
 """
+
 from __future__ import annotations
 
 import argparse
@@ -17,8 +18,7 @@ from pathlib import Path
 from bi.load_dashboard import DEFAULT_MANIFEST, Connection, LoadError, load, marts_connection
 from bi.superset_api import SupersetApi, SupersetApiError
 from bi.superset_bundle import BUNDLE, BundleError, normalise, read_zip, write_bundle
-from bi.superset_env import (ADMIN_USER, DEFAULT_STATE, DEFAULT_VENV, Superset, SupersetError, choose_port,
-                             new_password)
+from bi.superset_env import ADMIN_USER, DEFAULT_STATE, DEFAULT_VENV, Superset, SupersetError, choose_port, new_password
 from scripts import progress
 
 
@@ -36,8 +36,13 @@ class Running:
     load_s: float
 
 
-def bring_up(superset: Superset, port: int | None, manifest: Path = DEFAULT_MANIFEST,
-             connection: Connection | None = None, bundle: Path = BUNDLE) -> Running:
+def bring_up(
+    superset: Superset,
+    port: int | None,
+    manifest: Path = DEFAULT_MANIFEST,
+    connection: Connection | None = None,
+    bundle: Path = BUNDLE,
+) -> Running:
     """Set up (venv, metadata DB, admin with a new password), start, and load the dashboard.
 
     Stops the server again if loading fails, so a failed `make bi` leaves nothing running.
@@ -64,8 +69,16 @@ def bring_up(superset: Superset, port: int | None, manifest: Path = DEFAULT_MANI
     except BaseException:
         superset.stop()
         raise
-    return Running(url, url + path, ADMIN_USER, password, connection.label, prepared - began,
-                   started - prepared, time.monotonic() - started)
+    return Running(
+        url,
+        url + path,
+        ADMIN_USER,
+        password,
+        connection.label,
+        prepared - began,
+        started - prepared,
+        time.monotonic() - started,
+    )
 
 
 def export(superset: Superset, bundle: Path = BUNDLE) -> list[str]:
@@ -85,16 +98,28 @@ def export(superset: Superset, bundle: Path = BUNDLE) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", choices=["up", "down", "export"])
-    parser.add_argument("--port", type=int, default=int(os.environ["SUPERSET_PORT"])
-                        if os.environ.get("SUPERSET_PORT") else None,
-                        help="port on 127.0.0.1 (default: $SUPERSET_PORT, else 8088 if free, else any free port)")
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=int(os.environ["SUPERSET_PORT"]) if os.environ.get("SUPERSET_PORT") else None,
+        help="port on 127.0.0.1 (default: $SUPERSET_PORT, else 8088 if free, else any free port)",
+    )
     parser.add_argument("--venv", type=Path, default=DEFAULT_VENV, help="Superset's own venv (default %(default)s)")
-    parser.add_argument("--state-dir", type=Path, default=DEFAULT_STATE,
-                        help="generated config, metadata DB, log and pid (default %(default)s)")
-    parser.add_argument("--manifest", type=Path, default=DEFAULT_MANIFEST,
-                        help="dbt manifest with the marts' descriptions (default %(default)s)")
-    parser.add_argument("--bundle", type=Path, default=BUNDLE,
-                        help="the dashboard in Superset's export format (default %(default)s)")
+    parser.add_argument(
+        "--state-dir",
+        type=Path,
+        default=DEFAULT_STATE,
+        help="generated config, metadata DB, log and pid (default %(default)s)",
+    )
+    parser.add_argument(
+        "--manifest",
+        type=Path,
+        default=DEFAULT_MANIFEST,
+        help="dbt manifest with the marts' descriptions (default %(default)s)",
+    )
+    parser.add_argument(
+        "--bundle", type=Path, default=BUNDLE, help="the dashboard in Superset's export format (default %(default)s)"
+    )
     args = parser.parse_args(argv)
     superset = Superset(venv=args.venv, state=args.state_dir)
     try:
@@ -112,11 +137,13 @@ def main(argv: list[str] | None = None) -> int:
     except (SupersetError, SupersetApiError, LoadError, BundleError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    print(f"Superset is up: {running.dashboard_url}\n"
-          f"  user {running.username}, password {running.password}  (new on every `make bi`; not stored)\n"
-          f"  marts: {running.marts}\n"
-          f"  took {running.setup_s:.0f} s to set up, {running.start_s:.0f} s to start, {running.load_s:.0f} s to load\n"
-          f"  log: {superset.log_file}   stop with: make bi-down")
+    print(
+        f"Superset is up: {running.dashboard_url}\n"
+        f"  user {running.username}, password {running.password}  (new on every `make bi`; not stored)\n"
+        f"  marts: {running.marts}\n"
+        f"  took {running.setup_s:.0f} s to set up, {running.start_s:.0f} s to start, {running.load_s:.0f} s to load\n"
+        f"  log: {superset.log_file}   stop with: make bi-down"
+    )
     return 0
 
 

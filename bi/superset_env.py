@@ -3,6 +3,7 @@
 Everything generated lives in a state folder (default build/superset): superset_config.py with a random
 SECRET_KEY, the metadata database, the server log and its pid. Nothing in it is ever committed.
 """
+
 from __future__ import annotations
 
 import os
@@ -72,8 +73,13 @@ class Superset:
         return self.state / "superset.port"
 
     def env(self) -> dict[str, str]:
-        return {**os.environ, "SUPERSET_CONFIG_PATH": str(self.config_path), "SUPERSET_HOME": str(self.state),
-                "FLASK_APP": "superset.app:create_app()", "PYTHONUNBUFFERED": "1"}
+        return {
+            **os.environ,
+            "SUPERSET_CONFIG_PATH": str(self.config_path),
+            "SUPERSET_HOME": str(self.state),
+            "FLASK_APP": "superset.app:create_app()",
+            "PYTHONUNBUFFERED": "1",
+        }
 
     # ---- install -------------------------------------------------------------------------------------
 
@@ -85,8 +91,17 @@ class Superset:
             return False
         if not (self.venv / "bin" / "python").exists():
             run([sys.executable, "-m", "venv", str(self.venv)], "creating the Superset venv")
-        run([str(self.venv / "bin" / "pip"), "install", "--quiet", "--disable-pip-version-check",
-             "-r", str(REQUIREMENTS)], "pip install -r bi/requirements-superset.txt")
+        run(
+            [
+                str(self.venv / "bin" / "pip"),
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "-r",
+                str(REQUIREMENTS),
+            ],
+            "pip install -r bi/requirements-superset.txt",
+        )
         stamp.write_text(wanted, encoding="utf-8")
         return True
 
@@ -114,7 +129,8 @@ class Superset:
                 "DATA_CACHE_CONFIG = {'CACHE_TYPE': 'NullCache'}\n"
                 "RATELIMIT_STORAGE_URI = 'memory://'\n"
                 f"{CONTENT_POLICY}"
-                "SUPERSET_LOG_LEVEL = 'warning'\n")
+                "SUPERSET_LOG_LEVEL = 'warning'\n"
+            )
 
     def superset(self, *args: str, what: str) -> str:
         return run([str(self.venv / "bin" / "superset"), *args], what, env=self.env())
@@ -125,12 +141,31 @@ class Superset:
         self.superset("db", "upgrade", what="superset db upgrade")
         users = self.superset("fab", "list-users", what="superset fab list-users")
         if f"username:{ADMIN_USER} |" in users:
-            self.superset("fab", "reset-password", "--username", ADMIN_USER, "--password", password,
-                          what="superset fab reset-password")
+            self.superset(
+                "fab",
+                "reset-password",
+                "--username",
+                ADMIN_USER,
+                "--password",
+                password,
+                what="superset fab reset-password",
+            )
         else:
-            self.superset("fab", "create-admin", "--username", ADMIN_USER, "--firstname", "Ecommerce",
-                          "--lastname", "Admin", "--email", "admin@localhost", "--password", password,
-                          what="superset fab create-admin")
+            self.superset(
+                "fab",
+                "create-admin",
+                "--username",
+                ADMIN_USER,
+                "--firstname",
+                "Ecommerce",
+                "--lastname",
+                "Admin",
+                "--email",
+                "admin@localhost",
+                "--password",
+                password,
+                what="superset fab create-admin",
+            )
         self.superset("init", what="superset init")
 
     def export_dashboards(self, zip_path: Path) -> None:
@@ -146,8 +181,13 @@ class Superset:
 
     def python(self, *args: str) -> subprocess.CompletedProcess:
         """A Python module of this repository run in Superset's venv (which has sqlglot; .venv may not)."""
-        return subprocess.run([str(self.venv / "bin" / "python"), *args], capture_output=True, text=True,
-                              env={**os.environ, "PYTHONPATH": str(REPO_ROOT)}, cwd=REPO_ROOT)
+        return subprocess.run(
+            [str(self.venv / "bin" / "python"), *args],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
+            cwd=REPO_ROOT,
+        )
 
     # ---- run -----------------------------------------------------------------------------------------
 
@@ -169,8 +209,13 @@ class Superset:
         log = self.log_file.open("w", encoding="utf-8")
         process = subprocess.Popen(
             [str(self.venv / "bin" / "superset"), "run", "-h", "127.0.0.1", "-p", str(port), "--with-threads"],
-            env=self.env(), stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            start_new_session=True, cwd=self.state)
+            env=self.env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            cwd=self.state,
+        )
         self.pid_file.write_text(str(process.pid), encoding="utf-8")
         self.port_file.write_text(str(port), encoding="utf-8")
         url = f"http://127.0.0.1:{port}"
@@ -178,8 +223,10 @@ class Superset:
         while time.monotonic() < deadline:
             if process.poll() is not None:
                 self.pid_file.unlink(missing_ok=True)
-                raise SupersetError(f"Superset exited during start-up (code {process.returncode}): "
-                                    f"{last_line(self.log_file)} (log: {self.log_file})")
+                raise SupersetError(
+                    f"Superset exited during start-up (code {process.returncode}): "
+                    f"{last_line(self.log_file)} (log: {self.log_file})"
+                )
             if health_ok(url):
                 return url
             time.sleep(1)

@@ -3,6 +3,7 @@
 MAP point estimates (no posterior uncertainty): fast enough for hundreds of thousands of customers.
 Inputs use the customer_rfm_summary columns (daily time unit).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -25,13 +26,15 @@ class Models:
 
 def model_input(rfm: pd.DataFrame) -> pd.DataFrame:
     """customer_rfm_summary in the models' names; a one-time buyer's repeat value is 0 (the models ignore it)."""
-    return pd.DataFrame({
-        "customer_id": rfm.customer_id.astype(str).to_numpy(),
-        "frequency": rfm.frequency.astype(float).to_numpy(),
-        "recency": rfm.recency_days.astype(float).to_numpy(),
-        "T": rfm.tenure_days.astype(float).to_numpy(),
-        "monetary_value": pd.to_numeric(rfm.avg_repeat_order_value).fillna(0).astype(float).to_numpy(),
-    })
+    return pd.DataFrame(
+        {
+            "customer_id": rfm.customer_id.astype(str).to_numpy(),
+            "frequency": rfm.frequency.astype(float).to_numpy(),
+            "recency": rfm.recency_days.astype(float).to_numpy(),
+            "T": rfm.tenure_days.astype(float).to_numpy(),
+            "monetary_value": pd.to_numeric(rfm.avg_repeat_order_value).fillna(0).astype(float).to_numpy(),
+        }
+    )
 
 
 def fit_purchases(data: pd.DataFrame) -> clv.BetaGeoModel:
@@ -58,20 +61,28 @@ def point(array) -> np.ndarray:
 
 def predictions_table(models: Models, rfm: pd.DataFrame, monthly_discount_rate: float) -> pd.DataFrame:
     data = models.data
-    frame = pd.DataFrame({
-        "customer_id": data.customer_id,
-        "probability_alive": point(models.purchases.expected_probability_alive(data=data)),
-        "expected_purchases_90d": point(models.purchases.expected_purchases(data=data, future_t=90)),
-        "expected_purchases_365d": point(models.purchases.expected_purchases(data=data, future_t=365)),
-    })
+    frame = pd.DataFrame(
+        {
+            "customer_id": data.customer_id,
+            "probability_alive": point(models.purchases.expected_probability_alive(data=data)),
+            "expected_purchases_90d": point(models.purchases.expected_purchases(data=data, future_t=90)),
+            "expected_purchases_365d": point(models.purchases.expected_purchases(data=data, future_t=365)),
+        }
+    )
     if models.values is None:
         frame["expected_occasion_value"] = np.nan
         frame["predicted_clv_12m"] = np.nan
         return frame
     frame["expected_occasion_value"] = point(models.values.expected_customer_spend(data=data))
-    frame["predicted_clv_12m"] = point(models.values.expected_customer_lifetime_value(
-        transaction_model=models.purchases, data=data, future_t=12, discount_rate=monthly_discount_rate,
-        time_unit="D"))
+    frame["predicted_clv_12m"] = point(
+        models.values.expected_customer_lifetime_value(
+            transaction_model=models.purchases,
+            data=data,
+            future_t=12,
+            discount_rate=monthly_discount_rate,
+            time_unit="D",
+        )
+    )
     return frame
 
 
@@ -86,20 +97,40 @@ def calibration_table(transactions: pd.DataFrame, cutoff: date, end: date) -> pd
     """Fit as of `cutoff`, predict repeat occasions up to `end`, compare with what happened, per
     calibration-frequency bin (0..6, 7+) and in total (bin 'total')."""
     occasions = transactions.assign(transaction_date=pd.to_datetime(transactions.transaction_date))
-    split = rfm_train_test_split(occasions, customer_id_col="customer_id", datetime_col="transaction_date",
-                                 train_period_end=pd.Timestamp(cutoff), test_period_end=pd.Timestamp(end),
-                                 time_unit="D")
+    split = rfm_train_test_split(
+        occasions,
+        customer_id_col="customer_id",
+        datetime_col="transaction_date",
+        train_period_end=pd.Timestamp(cutoff),
+        test_period_end=pd.Timestamp(end),
+        time_unit="D",
+    )
     purchases = fit_purchases(split)
-    predicted = point(purchases.expected_purchases(data=split[["customer_id", "frequency", "recency", "T"]],
-                                                  future_t=(end - cutoff).days))
-    frame = pd.DataFrame({"bin": np.minimum(split.frequency.to_numpy().astype(int), FREQUENCY_BINS - 1),
-                          "predicted": predicted, "actual": split.test_frequency.to_numpy().astype(float)})
+    predicted = point(
+        purchases.expected_purchases(
+            data=split[["customer_id", "frequency", "recency", "T"]], future_t=(end - cutoff).days
+        )
+    )
+    frame = pd.DataFrame(
+        {
+            "bin": np.minimum(split.frequency.to_numpy().astype(int), FREQUENCY_BINS - 1),
+            "predicted": predicted,
+            "actual": split.test_frequency.to_numpy().astype(float),
+        }
+    )
     rows = []
     for bin_number in range(FREQUENCY_BINS):
         in_bin = frame[frame.bin == bin_number]
         label = f"{bin_number}+" if bin_number == FREQUENCY_BINS - 1 else str(bin_number)
         rows.append((label, bin_number, len(in_bin), in_bin.predicted.sum(), in_bin.actual.sum()))
     rows.append(("total", FREQUENCY_BINS, len(frame), frame.predicted.sum(), frame.actual.sum()))
-    return pd.DataFrame(rows, columns=["calibration_frequency", "bin_order", "customers",
-                                       "predicted_repeat_occasions", "actual_repeat_occasions"]).assign(
-        calibration_end_date=cutoff, holdout_end_date=end)
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "calibration_frequency",
+            "bin_order",
+            "customers",
+            "predicted_repeat_occasions",
+            "actual_repeat_occasions",
+        ],
+    ).assign(calibration_end_date=cutoff, holdout_end_date=end)

@@ -49,16 +49,22 @@ def serving_path_problem(serving: str, open_files: list[str]) -> str:
     for open_file in open_files:
         for used in (Path(open_file), Path(open_file + ".wal")):
             if _same_file(path, used):
-                return (f"ECOMMERCE_SERVING_PATH {serving} is {used}, a file dbt builds in: publishing would "
-                        f"replace it with the marts alone; {advice}")
+                return (
+                    f"ECOMMERCE_SERVING_PATH {serving} is {used}, a file dbt builds in: publishing would "
+                    f"replace it with the marts alone; {advice}"
+                )
     if path.stem.lower() == "marts":
-        return (f"ECOMMERCE_SERVING_PATH {serving}: DuckDB names a database after its file, and a database "
-                f"called marts makes `marts.<table>` ambiguous for every reader; {advice}")
+        return (
+            f"ECOMMERCE_SERVING_PATH {serving}: DuckDB names a database after its file, and a database "
+            f"called marts makes `marts.<table>` ambiguous for every reader; {advice}"
+        )
     if path.is_dir():
         return f"ECOMMERCE_SERVING_PATH {serving} is a folder, not a file; {advice}"
     if path.exists() and not _is_duckdb_file(path):
-        return (f"ECOMMERCE_SERVING_PATH {serving} exists and is not a DuckDB database: publishing would "
-                f"replace it; {advice}")
+        return (
+            f"ECOMMERCE_SERVING_PATH {serving} exists and is not a DuckDB database: publishing would "
+            f"replace it; {advice}"
+        )
     folder = _nearest_existing_folder(path)
     if not folder.is_dir():
         return f"ECOMMERCE_SERVING_PATH {serving}: {folder} is a file, so no folder can be made there; {advice}"
@@ -115,8 +121,13 @@ def register(connection) -> None:
 
     for name, (function, parameters) in FUNCTIONS.items():
         try:
-            connection.create_function(name, function, [duckdb.sqltype(kind) for kind in parameters],
-                                       duckdb.sqltype("VARCHAR"), side_effects=True)
+            connection.create_function(
+                name,
+                function,
+                [duckdb.sqltype(kind) for kind in parameters],
+                duckdb.sqltype("VARCHAR"),
+                side_effects=True,
+            )
         except duckdb.CatalogException:
             pass  # a cursor of a connection that already has it
 
@@ -140,7 +151,8 @@ def refuse_locked_database(path: str, config: dict) -> None:
         raise DbtRuntimeError(
             f"The DuckDB database {path} is in use by another process ({holder}): a DuckDB file has one "
             "writer. Wait for that build or loader to finish, or close that program (BI tools and notebooks "
-            "should read the serving file, never the working database), then run again.") from None
+            "should read the serving file, never the working database), then run again."
+        ) from None
     except duckdb.Error:
         return  # anything else: let dbt-duckdb open the database and report it
 

@@ -1,4 +1,5 @@
 """The mutant catalogue (mutation/catalogue.yml): what to change, where, and what bug it models."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -54,9 +55,14 @@ def load_catalogue(path: Path = DEFAULT_CATALOGUE) -> list[Mutant]:
         missing = [key for key in ("id", "file", "original", "replacement", "models") if not entry.get(key)]
         if missing:
             raise ValueError(f"{path}: mutant #{number} lacks {', '.join(missing)}")
-        mutant = Mutant(id=entry["id"], file=entry["file"], original=entry["original"],
-                        replacement=entry["replacement"], models=entry["models"],
-                        equivalent=entry.get("equivalent"))
+        mutant = Mutant(
+            id=entry["id"],
+            file=entry["file"],
+            original=entry["original"],
+            replacement=entry["replacement"],
+            models=entry["models"],
+            equivalent=entry.get("equivalent"),
+        )
         if mutant.id in seen:
             raise ValueError(f"{path}: duplicate mutant id {mutant.id}")
         if mutant.original == mutant.replacement:

@@ -5,6 +5,7 @@
 2. The DuckDB pytest subset (marts vs the pandas reference, cleaning rules, quarantine): a failure -> `pytest`.
 A mutant that passes both has `survived`. The checks stop at the first layer that fails.
 """
+
 from __future__ import annotations
 
 import json
@@ -37,8 +38,12 @@ class Verdict:
 
 
 def check_env(root: Path) -> dict[str, str]:
-    env = {**os.environ, "ECOMMERCE_DUCKDB_PATH": str(root / "ecommerce.duckdb"),
-           "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "DBT_USE_COLORS": "false"}
+    env = {
+        **os.environ,
+        "ECOMMERCE_DUCKDB_PATH": str(root / "ecommerce.duckdb"),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "DBT_USE_COLORS": "false",
+    }
     env.pop("DBT_TARGET", None)
     return env
 
@@ -49,14 +54,23 @@ class StepTimedOut(Exception):
 
 def run_bounded(command: list[str], root: Path) -> subprocess.CompletedProcess:
     """Run `command` in its own process group; on timeout kill the group (dbt under pytest too)."""
-    process = subprocess.Popen(command, cwd=root, env=check_env(root), stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    process = subprocess.Popen(
+        command,
+        cwd=root,
+        env=check_env(root),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
     try:
         output, _ = process.communicate(timeout=STEP_TIMEOUT_SECONDS)
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.communicate()
-        raise StepTimedOut(f"{Path(command[0]).name} {' '.join(command[1:3])} ran past {STEP_TIMEOUT_SECONDS}s") from None
+        raise StepTimedOut(
+            f"{Path(command[0]).name} {' '.join(command[1:3])} ran past {STEP_TIMEOUT_SECONDS}s"
+        ) from None
     return subprocess.CompletedProcess(command, process.returncode, output, "")
 
 
@@ -106,8 +120,21 @@ def pytest_verdict(root: Path) -> Verdict | None:
     """The first failing test of the DuckDB pytest subset run inside the copy, or None when all pass."""
     junit = root / "pytest-junit.xml"
     result = run_bounded(
-        [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "--basetemp",
-         str(root / "pytest-tmp"), f"--junitxml={junit}", *PYTEST_SUBSET], root)
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-x",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--basetemp",
+            str(root / "pytest-tmp"),
+            f"--junitxml={junit}",
+            *PYTEST_SUBSET,
+        ],
+        root,
+    )
     if result.returncode == 0:
         return None
     failures = failing_tests(junit) or [f"pytest exit {result.returncode}: {last_line(result.stdout)}"]

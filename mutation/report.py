@@ -1,4 +1,5 @@
 """Write the mutation report (mutation/results.md): one row per mutant, the killing layer, the time."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -42,7 +43,8 @@ def summary_lines(outcomes: list[Outcome]) -> list[str]:
     return [
         f"- mutants: {len(outcomes)}; killed: {killed}; equivalent (survive by design): {equivalent}; "
         f"survived: {sum(1 for o in outcomes if o.status == 'SURVIVED')}; stale: {layers['stale']}",
-        "- killed by layer: " + ", ".join(f"{layer} {layers[layer]}" for layer in ("unit", "data", "build", "pytest", "timeout")),
+        "- killed by layer: "
+        + ", ".join(f"{layer} {layers[layer]}" for layer in ("unit", "data", "build", "pytest", "timeout")),
         f"- total time: {sum(outcome.seconds for outcome in outcomes):.0f} s",
     ]
 
@@ -69,8 +71,10 @@ def write_report(outcomes: list[Outcome], path: Path, command: str) -> None:
     for outcome in outcomes:
         first = outcome.failures[0] if outcome.failures else ""
         more = f" (+{len(outcome.failures) - 1} more)" if len(outcome.failures) > 1 else ""
-        lines.append(f"| `{outcome.mutant.id}` | `{outcome.mutant.file}` | {cell(outcome.mutant.models)} | "
-                     f"{outcome.status} | {outcome.layer} | {cell(first + more)} | {outcome.seconds:.0f} |")
+        lines.append(
+            f"| `{outcome.mutant.id}` | `{outcome.mutant.file}` | {cell(outcome.mutant.models)} | "
+            f"{outcome.status} | {outcome.layer} | {cell(first + more)} | {outcome.seconds:.0f} |"
+        )
     equivalents = [outcome for outcome in outcomes if outcome.mutant.equivalent]
     if equivalents:
         lines += ["", "## Equivalent mutants: why no test can kill them", ""]

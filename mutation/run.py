@@ -3,6 +3,7 @@
 Exit status 1 when a mutant is stale (its snippet is gone: the code changed under it), survives without
 being marked equivalent, or is marked equivalent yet killed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,8 +21,9 @@ from scripts.project_copy import REPO_ROOT, copy_checkout
 DEFAULT_REPORT = Path(__file__).resolve().parent / "results.md"
 
 
-def run_mutant(mutant: Mutant, pristine: Path, work_dir: Path, with_pytest: bool,
-               with_unit_tests: bool = True) -> Outcome:
+def run_mutant(
+    mutant: Mutant, pristine: Path, work_dir: Path, with_pytest: bool, with_unit_tests: bool = True
+) -> Outcome:
     """Copy the pristine project, apply the mutant, run the checks, delete the copy."""
     started = time.monotonic()
     root = work_dir / mutant.id
@@ -38,19 +40,34 @@ def run_mutant(mutant: Mutant, pristine: Path, work_dir: Path, with_pytest: bool
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--catalogue", type=Path, default=DEFAULT_CATALOGUE,
-                        help="mutant catalogue (default: mutation/catalogue.yml)")
-    parser.add_argument("--report", type=Path, default=DEFAULT_REPORT,
-                        help="markdown report to write (default: mutation/results.md)")
+    parser.add_argument(
+        "--catalogue", type=Path, default=DEFAULT_CATALOGUE, help="mutant catalogue (default: mutation/catalogue.yml)"
+    )
+    parser.add_argument(
+        "--report", type=Path, default=DEFAULT_REPORT, help="markdown report to write (default: mutation/results.md)"
+    )
     parser.add_argument("--only", nargs="+", metavar="ID", help="run only these mutant ids")
-    parser.add_argument("--no-pytest", action="store_true",
-                        help="stop after dbt build (mutants dbt does not kill are reported as survived)")
-    parser.add_argument("--no-unit-tests", action="store_true",
-                        help="build without dbt unit tests, to measure what the data tests (and pytest) catch alone")
-    parser.add_argument("--check-only", action="store_true",
-                        help="only check that every mutant still applies (no builds); exit 1 if any is stale")
-    parser.add_argument("--work-dir", type=Path, default=None,
-                        help="where the project copies go (default: a temporary folder, removed afterwards)")
+    parser.add_argument(
+        "--no-pytest",
+        action="store_true",
+        help="stop after dbt build (mutants dbt does not kill are reported as survived)",
+    )
+    parser.add_argument(
+        "--no-unit-tests",
+        action="store_true",
+        help="build without dbt unit tests, to measure what the data tests (and pytest) catch alone",
+    )
+    parser.add_argument(
+        "--check-only",
+        action="store_true",
+        help="only check that every mutant still applies (no builds); exit 1 if any is stale",
+    )
+    parser.add_argument(
+        "--work-dir",
+        type=Path,
+        default=None,
+        help="where the project copies go (default: a temporary folder, removed afterwards)",
+    )
     return parser.parse_args(argv)
 
 
@@ -79,15 +96,21 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="mutation-", dir=args.work_dir) as temp:
         pristine = copy_checkout(Path(temp) / "pristine")
         for number, mutant in enumerate(mutants, start=1):
-            outcome = run_mutant(mutant, pristine, Path(temp), with_pytest=not args.no_pytest,
-                                 with_unit_tests=not args.no_unit_tests)
+            outcome = run_mutant(
+                mutant, pristine, Path(temp), with_pytest=not args.no_pytest, with_unit_tests=not args.no_unit_tests
+            )
             outcomes.append(outcome)
-            print(f"[{number}/{len(mutants)}] {mutant.id}: {outcome.status} ({outcome.layer}, "
-                  f"{outcome.seconds:.0f} s){' ' + outcome.failures[0] if outcome.failures else ''}", flush=True)
+            print(
+                f"[{number}/{len(mutants)}] {mutant.id}: {outcome.status} ({outcome.layer}, "
+                f"{outcome.seconds:.0f} s){' ' + outcome.failures[0] if outcome.failures else ''}",
+                flush=True,
+            )
             write_report(outcomes, args.report, command)
     problems = [outcome for outcome in outcomes if outcome.is_problem]
-    print(f"report: {args.report}; {len(problems)} problem(s): "
-          + (", ".join(f"{o.mutant.id} {o.status}" for o in problems) or "none"))
+    print(
+        f"report: {args.report}; {len(problems)} problem(s): "
+        + (", ".join(f"{o.mutant.id} {o.status}" for o in problems) or "none")
+    )
     return 1 if problems else 0
 
 

@@ -4,6 +4,7 @@ DuckDB is the default: the serving file the build publishes (ECOMMERCE_SERVING_P
 serving/ecommerce_marts.duckdb in the project root), opened read-only, so the notebook never blocks a build.
 PostgreSQL when ECOMMERCE_TARGET (or DBT_TARGET) is `postgres`, with the usual PG* variables.
 """
+
 from __future__ import annotations
 
 import os
@@ -22,7 +23,7 @@ class MartSource:
     duckdb_path: Path
 
     @classmethod
-    def from_environment(cls) -> "MartSource":
+    def from_environment(cls) -> MartSource:
         target = os.environ.get("ECOMMERCE_TARGET") or os.environ.get("DBT_TARGET") or "duckdb"
         path = Path(os.environ.get("ECOMMERCE_SERVING_PATH", PROJECT_ROOT / "serving" / "ecommerce_marts.duckdb"))
         if not path.is_absolute():
@@ -49,18 +50,22 @@ class MartSource:
         import duckdb
 
         if not self.duckdb_path.exists():
-            raise FileNotFoundError(f"{self.duckdb_path} does not exist: run `make run` first (a successful build publishes it)")
+            raise FileNotFoundError(
+                f"{self.duckdb_path} does not exist: run `make run` first (a successful build publishes it)"
+            )
         with duckdb.connect(str(self.duckdb_path), read_only=True) as connection:
             return connection.sql(sql).df()
 
     def _read_postgres(self, sql: str) -> pd.DataFrame:
         import psycopg2
 
-        connection = psycopg2.connect(host=os.environ.get("PGHOST", "127.0.0.1"),
-                                      port=os.environ.get("PGPORT", "5432"),
-                                      user=os.environ.get("PGUSER", "bi_reader"),
-                                      password=os.environ.get("PGPASSWORD", ""),
-                                      dbname=os.environ.get("PGDATABASE", "ecommerce"))
+        connection = psycopg2.connect(
+            host=os.environ.get("PGHOST", "127.0.0.1"),
+            port=os.environ.get("PGPORT", "5432"),
+            user=os.environ.get("PGUSER", "bi_reader"),
+            password=os.environ.get("PGPASSWORD", ""),
+            dbname=os.environ.get("PGDATABASE", "ecommerce"),
+        )
         try:
             with connection.cursor() as cursor:
                 cursor.execute(sql)
@@ -68,5 +73,8 @@ class MartSource:
         finally:
             connection.close()
         # numeric columns arrive as Decimal; charts want floats
-        return frame.apply(lambda column: pd.to_numeric(column) if column.map(
-            lambda v: v.__class__.__name__ == "Decimal").any() else column)
+        return frame.apply(
+            lambda column: (
+                pd.to_numeric(column) if column.map(lambda v: v.__class__.__name__ == "Decimal").any() else column
+            )
+        )

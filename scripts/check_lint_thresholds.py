@@ -4,6 +4,7 @@
 which prints one line per measure and exits 1 on a regression. Raise a threshold when the project improves;
 lowering one is a decision to write down in the commit that does it.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,8 +42,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--coverage", type=Path, required=True, help="dbt-coverage compute test --cov-report file")
     parser.add_argument("--thresholds", type=Path, default=Path("lint/thresholds.json"))
     args = parser.parse_args(argv)
-    thresholds = {name: float(value) for name, value in
-                  json.loads(args.thresholds.read_text(encoding="utf-8")).items() if not name.startswith("_")}
+    thresholds = {
+        name: float(value)
+        for name, value in json.loads(args.thresholds.read_text(encoding="utf-8")).items()
+        if not name.startswith("_")
+    }
     measured = measures(args.dbt_score, args.coverage)
     for name, value in measured.items():
         print(f"{name}: {value} (threshold {thresholds.get(name, '-')})")

@@ -5,6 +5,7 @@ it that matter for this project, over the manifest `dbt parse` writes. Every fin
 listed in the exceptions file (lint/evaluator_exceptions.json, each with its reason) is allowed, any other
 fails the check, and so does an exception that no longer fires (delete it: the rule now holds).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -12,7 +13,7 @@ import json
 import sys
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 
 # Layers in the order data flows; a model may read only its own layer or earlier ones. Longest prefix wins.
@@ -26,19 +27,25 @@ LAYERS = {
 }
 RAW_LAYER = 0  # sources and seeds
 # Name prefix -> the folder a model with that prefix belongs in.
-PREFIX_FOLDERS = {"base_": "models/staging/", "stg_": "models/staging/", "quarantine_": "models/staging/",
-                  "int_": "models/intermediate/", "fct_": "models/marts/", "dim_": "models/marts/"}
+PREFIX_FOLDERS = {
+    "base_": "models/staging/",
+    "stg_": "models/staging/",
+    "quarantine_": "models/staging/",
+    "int_": "models/intermediate/",
+    "fct_": "models/marts/",
+    "dim_": "models/marts/",
+}
 
 RULES = {
     "backward_dependency": "a model reads a model of a later layer (data must flow raw -> staging -> "
-                           "intermediate -> marts, and base -> the rest of staging)",
+    "intermediate -> marts, and base -> the rest of staging)",
     "marts_dependent_on_marts": "a mart reads another mart (marts are built from intermediate models)",
     "staging_dependent_on_other_tables": "a staging model depends on more than one raw table (staging cleans "
-                                         "its own table; a check across tables belongs one layer later)",
+    "its own table; a check across tables belongs one layer later)",
     "marts_or_intermediate_dependent_on_source": "a model outside staging reads a source or seed directly",
     "direct_join_to_source": "a model reads a source or seed and another model",
     "rejoining_of_upstream_concepts": "a model with a single child is rejoined by its own parent "
-                                      "(parent -> model -> child and parent -> child)",
+    "(parent -> model -> child and parent -> child)",
     "root_models": "a model reads no source, seed or model",
     "model_directories": "a model's name prefix does not match its folder",
     "undocumented_models": "a model has no description",
@@ -69,8 +76,11 @@ def layer_of(node: dict) -> int:
 def findings(manifest: dict) -> list[Finding]:
     """Every rule violation in the project's own models, sources and exposures."""
     project = manifest["metadata"].get("project_name")
-    nodes = {uid: node for uid, node in {**manifest["nodes"], **manifest["sources"]}.items()
-             if node.get("package_name") == project}
+    nodes = {
+        uid: node
+        for uid, node in {**manifest["nodes"], **manifest["sources"]}.items()
+        if node.get("package_name") == project
+    }
     models = {uid: node for uid, node in nodes.items() if node["resource_type"] == "model"}
     parents = {uid: [p for p in node["depends_on"]["nodes"] if p in nodes] for uid, node in models.items()}
     children: dict[str, set[str]] = defaultdict(set)
@@ -100,15 +110,24 @@ def findings(manifest: dict) -> list[Finding]:
             if here == LAYERS["models/marts/"] and layer_of(nodes[parent]) == here:
                 found.append(Finding("marts_dependent_on_marts", edge))
         if here <= LAYERS["models/staging/"] and len(raw_tables(uid)) > 1:
-            found.append(Finding("staging_dependent_on_other_tables",
-                                 f"{model['name']} depends on {', '.join(sorted(raw_tables(uid)))}"))
+            found.append(
+                Finding(
+                    "staging_dependent_on_other_tables",
+                    f"{model['name']} depends on {', '.join(sorted(raw_tables(uid)))}",
+                )
+            )
         for parent in raw_parents:
             if here > LAYERS["models/staging/"]:
-                found.append(Finding("marts_or_intermediate_dependent_on_source",
-                                     f"{model['name']} reads {name(parent)}"))
+                found.append(
+                    Finding("marts_or_intermediate_dependent_on_source", f"{model['name']} reads {name(parent)}")
+                )
         if raw_parents and len(raw_parents) < len(parents[uid]):
-            found.append(Finding("direct_join_to_source",
-                                 f"{model['name']} reads {', '.join(sorted(map(name, raw_parents)))} and models"))
+            found.append(
+                Finding(
+                    "direct_join_to_source",
+                    f"{model['name']} reads {', '.join(sorted(map(name, raw_parents)))} and models",
+                )
+            )
         if not parents[uid]:
             found.append(Finding("root_models", model["name"]))
         for prefix, folder in PREFIX_FOLDERS.items():
@@ -124,8 +143,9 @@ def findings(manifest: dict) -> list[Finding]:
             (child,) = children[uid]
             for parent in parents[uid]:
                 if parent in parents.get(child, []):
-                    found.append(Finding("rejoining_of_upstream_concepts",
-                                         f"{name(parent)} -> {model['name']} -> {name(child)}"))
+                    found.append(
+                        Finding("rejoining_of_upstream_concepts", f"{name(parent)} -> {model['name']} -> {name(child)}")
+                    )
     for uid, source in nodes.items():
         if source["resource_type"] != "source":
             continue
@@ -134,8 +154,9 @@ def findings(manifest: dict) -> list[Finding]:
         if not children[uid]:
             found.append(Finding("unused_sources", name(uid)))
         freshness = source.get("freshness") or {}
-        if not (freshness.get("warn_after", {}) or {}).get("count") and \
-                not (freshness.get("error_after", {}) or {}).get("count"):
+        if not (freshness.get("warn_after", {}) or {}).get("count") and not (
+            freshness.get("error_after", {}) or {}
+        ).get("count"):
             found.append(Finding("sources_without_freshness", name(uid)))
     for exposure in manifest.get("exposures", {}).values():
         if exposure.get("package_name") != project:
@@ -143,18 +164,22 @@ def findings(manifest: dict) -> list[Finding]:
         for parent in exposure["depends_on"]["nodes"]:
             node = models.get(parent)
             if node and (node.get("access") or node["config"].get("access")) != "public":
-                found.append(Finding("exposures_dependent_on_private_models",
-                                     f"{exposure['name']} reads {node['name']}"))
+                found.append(
+                    Finding("exposures_dependent_on_private_models", f"{exposure['name']} reads {node['name']}")
+                )
     return sorted(set(found))
 
 
 def longest_chain(manifest: dict) -> int:
     """The number of models on the longest path through the model graph."""
     project = manifest["metadata"].get("project_name")
-    models = {uid: node for uid, node in manifest["nodes"].items()
-              if node["resource_type"] == "model" and node["package_name"] == project}
+    models = {
+        uid: node
+        for uid, node in manifest["nodes"].items()
+        if node["resource_type"] == "model" and node["package_name"] == project
+    }
 
-    @lru_cache(maxsize=None)
+    @cache
     def depth(uid: str) -> int:
         return 1 + max((depth(p) for p in models[uid]["depends_on"]["nodes"] if p in models), default=0)
 
@@ -177,8 +202,13 @@ def main(argv: list[str] | None = None) -> int:
     manifest = json.loads(args.manifest.read_text(encoding="utf-8"))
     allowed = load_exceptions(args.exceptions)
     found = findings(manifest)
-    edges = sum(1 for node in manifest["nodes"].values() if node["resource_type"] == "model"
-                for parent in node["depends_on"]["nodes"] if parent.split(".")[0] in ("model", "seed", "source"))
+    edges = sum(
+        1
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model"
+        for parent in node["depends_on"]["nodes"]
+        if parent.split(".")[0] in ("model", "seed", "source")
+    )
     print(f"graph: {edges} edges into models, longest chain {longest_chain(manifest)} models")
     failures = 0
     for finding in found:
@@ -189,10 +219,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error    {finding.rule}: {finding.subject} ({RULES[finding.rule]})", file=sys.stderr)
     for stale in sorted(set(allowed) - set(found)):
         failures += 1
-        print(f"error    {stale.rule}: {stale.subject} no longer fires: delete its exception from "
-              f"{args.exceptions}", file=sys.stderr)
-    print(f"{len(found)} findings, {sum(f in allowed for f in found)} allowed by documented exceptions, "
-          f"{failures} errors")
+        print(
+            f"error    {stale.rule}: {stale.subject} no longer fires: delete its exception from {args.exceptions}",
+            file=sys.stderr,
+        )
+    print(
+        f"{len(found)} findings, {sum(f in allowed for f in found)} allowed by documented exceptions, {failures} errors"
+    )
     return 1 if failures else 0
 
 

@@ -4,6 +4,7 @@ dbt itself reports a missing or mis-shaped seed deep inside a stack of messages,
 for one malformed line; this names the file and the problem in one line each. Headers may list the
 columns in any order. (scripts/load_raw.py runs the same checks and quarantines malformed lines instead.)
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,7 +30,8 @@ def check_seed_file(path: Path, table: str) -> None:
         raise RawFileError(
             f"{path}: line {line} {why}{more}; `dbt seed` cannot load "
             "malformed lines: fix them, or load the export with `python -m scripts.load_raw DIR`, which "
-            "quarantines them as malformed_row")
+            "quarantines them as malformed_row"
+        )
 
 
 def check_raw_dir(raw_dir: Path) -> list[str]:
@@ -45,8 +47,13 @@ def check_raw_dir(raw_dir: Path) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("raw_dir", type=Path, nargs="?", default=Path("seeds"),
-                        help="folder holding customers.csv, products.csv, transactions.csv (default: seeds)")
+    parser.add_argument(
+        "raw_dir",
+        type=Path,
+        nargs="?",
+        default=Path("seeds"),
+        help="folder holding customers.csv, products.csv, transactions.csv (default: seeds)",
+    )
     args = parser.parse_args(argv)
     problems = check_raw_dir(args.raw_dir)
     for problem in problems:

@@ -7,6 +7,7 @@ out with probability p ~ Beta(a, b) (BG/NBD, Fader, Hardie & Lee 2005). Each pur
 z ~ Gamma(p_gg, rate nu) with nu ~ Gamma(q, rate v) per customer (Gamma-Gamma, Fader, Hardie & Lee 2005b).
 Only numpy and pandas: the project's generator and the model's own venv both import it.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
@@ -33,8 +34,9 @@ class World:
         return asdict(self)
 
 
-def simulate_occasions(customers: int, start: date, end: date, seed: int, world: World = World(),
-                       acquisition_days: int = 180) -> pd.DataFrame:
+def simulate_occasions(
+    customers: int, start: date, end: date, seed: int, world: World = World(), acquisition_days: int = 180
+) -> pd.DataFrame:
     """One row per purchase occasion: customer_number (1..customers), occasion_date, value (2 decimals)."""
     rng = np.random.default_rng([seed, 22])
     horizon = (end - start).days + 1
@@ -55,8 +57,10 @@ def simulate_occasions(customers: int, start: date, end: date, seed: int, world:
                 break
     frame = pd.DataFrame(rows, columns=["customer_index", "day"]).drop_duplicates()
     values = rng.gamma(world.p, 1 / nu[frame.customer_index.to_numpy()])
-    return pd.DataFrame({
-        "customer_number": frame.customer_index.to_numpy() + 1,
-        "occasion_date": [start + timedelta(days=int(d)) for d in frame.day],
-        "value": np.maximum(np.round(values, 2), 0.01),
-    })
+    return pd.DataFrame(
+        {
+            "customer_number": frame.customer_index.to_numpy() + 1,
+            "occasion_date": [start + timedelta(days=int(d)) for d in frame.day],
+            "value": np.maximum(np.round(values, 2), 0.01),
+        }
+    )

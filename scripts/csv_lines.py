@@ -8,6 +8,7 @@ Otherwise the quote is broken: the first line alone is malformed and the lines a
 so one stray quote costs one line, never the rest of the file. A line (or quoted span) longer than
 MAX_RECORD_BYTES is malformed too: no export row is that long, and CSV readers give up on such lines.
 """
+
 from __future__ import annotations
 
 import csv
@@ -103,7 +104,8 @@ def all_rows(block: bytes, lines: list[bytes], width: int) -> bool:
         return False  # a quote or a carriage return inside a line needs a closer look
     commas = list(map(bytes.count, lines, repeat(b",")))
     return commas.count(width - 1) == len(commas) and (
-        len(block) < MAX_RECORD_BYTES or max(map(len, lines)) < MAX_RECORD_BYTES)
+        len(block) < MAX_RECORD_BYTES or max(map(len, lines)) < MAX_RECORD_BYTES
+    )
 
 
 def records(path: Path, width: int) -> Iterator[Record | list[bytes]]:

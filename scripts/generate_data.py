@@ -14,6 +14,7 @@ cross-batch copies on top: exact copies and conflicting versions of clean rows o
 its usual share of sales) and a drop (DROP_FACTOR times), spread evenly over the days that have at least
 ANOMALY_HISTORY_DAYS of history; ``planted_anomalies.csv`` lists them (the ground truth of the anomaly tests).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -47,10 +48,48 @@ CATEGORY_NOUNS = {
     "Home Decor": ["Cushion", "Desk Lamp", "Mirror", "Rug", "Vase", "Wall Art"],
 }
 BRANDS = ["ActiveWear", "BookWorld", "ComfortLiving", "HomeSense", "SoundWave", "TechPro", "UrbanStyle"]
-FIRST_NAMES = ["Aisha", "Ben", "Carla", "David", "Elena", "Farid", "Grace", "Hiro", "Ines", "Jamal",
-               "Kathleen", "Lawrence", "Mei", "Nora", "Omar", "Priya", "Quinn", "Rosa", "Sven", "Tara"]
-LAST_NAMES = ["Carroll", "Diaz", "Evans", "Fischer", "Garcia", "Hughes", "Ito", "Jensen", "Kowalski",
-              "Lutz", "Moreau", "Nguyen", "Okafor", "Patel", "Rivera", "Rodriguez", "Silva", "Weber"]
+FIRST_NAMES = [
+    "Aisha",
+    "Ben",
+    "Carla",
+    "David",
+    "Elena",
+    "Farid",
+    "Grace",
+    "Hiro",
+    "Ines",
+    "Jamal",
+    "Kathleen",
+    "Lawrence",
+    "Mei",
+    "Nora",
+    "Omar",
+    "Priya",
+    "Quinn",
+    "Rosa",
+    "Sven",
+    "Tara",
+]
+LAST_NAMES = [
+    "Carroll",
+    "Diaz",
+    "Evans",
+    "Fischer",
+    "Garcia",
+    "Hughes",
+    "Ito",
+    "Jensen",
+    "Kowalski",
+    "Lutz",
+    "Moreau",
+    "Nguyen",
+    "Okafor",
+    "Patel",
+    "Rivera",
+    "Rodriguez",
+    "Silva",
+    "Weber",
+]
 # Sales swing with the season (a strong November/December, a weak February) and the weekday.
 MONTH_WEIGHTS = [0.9, 0.7, 0.9, 0.95, 1.0, 0.95, 0.9, 0.95, 1.0, 1.1, 1.45, 1.7]
 WEEKDAY_WEIGHTS = [0.9, 0.95, 1.0, 1.0, 1.1, 1.25, 1.15]
@@ -66,8 +105,17 @@ DROP_FACTOR = 0.1
 # Twelve weeks: the default anomaly window is full before the first planted day.
 ANOMALY_HISTORY_DAYS = 84
 
-TRANSACTION_DEFECTS = ["missing_id", "duplicate", "conflicting_id", "bad_timestamp", "unknown_customer",
-                       "unknown_product", "bad_quantity", "bad_price", "total_mismatch"]
+TRANSACTION_DEFECTS = [
+    "missing_id",
+    "duplicate",
+    "conflicting_id",
+    "bad_timestamp",
+    "unknown_customer",
+    "unknown_product",
+    "bad_quantity",
+    "bad_price",
+    "total_mismatch",
+]
 CUSTOMER_DEFECTS = ["missing_id", "duplicate", "conflicting_id", "bad_signup_date"]
 PRODUCT_DEFECTS = ["missing_id", "duplicate", "conflicting_id", "bad_price"]
 BAD_TIMESTAMPS = ["2024-13-45 10:00:00", "not a date", "2024-02-30 08:00:00", "25/08/2024", ""]
@@ -133,30 +181,42 @@ def build_customers(config: GeneratorConfig, rng: np.random.Generator) -> pd.Dat
     latest_signup = config.end_date - timedelta(days=30)
     signup_span = max(1, (latest_signup - SIGNUP_START).days)
     signup_offsets = rng.integers(0, signup_span, size=config.customers)
-    names = [f"{FIRST_NAMES[a]} {LAST_NAMES[b]}" for a, b in zip(
-        rng.integers(0, len(FIRST_NAMES), config.customers), rng.integers(0, len(LAST_NAMES), config.customers))]
-    return pd.DataFrame({
-        "CustomerID": padded_ids("C", np.arange(1, config.customers + 1), width),
-        "CustomerName": names,
-        "Region": rng.choice(REGIONS, size=config.customers, p=[0.22, 0.28, 0.27, 0.23]),
-        "SignupDate": [(SIGNUP_START + timedelta(days=int(offset))).isoformat() for offset in signup_offsets],
-    })
+    names = [
+        f"{FIRST_NAMES[a]} {LAST_NAMES[b]}"
+        for a, b in zip(
+            rng.integers(0, len(FIRST_NAMES), config.customers), rng.integers(0, len(LAST_NAMES), config.customers)
+        )
+    ]
+    return pd.DataFrame(
+        {
+            "CustomerID": padded_ids("C", np.arange(1, config.customers + 1), width),
+            "CustomerName": names,
+            "Region": rng.choice(REGIONS, size=config.customers, p=[0.22, 0.28, 0.27, 0.23]),
+            "SignupDate": [(SIGNUP_START + timedelta(days=int(offset))).isoformat() for offset in signup_offsets],
+        }
+    )
 
 
 def build_products(config: GeneratorConfig, rng: np.random.Generator) -> pd.DataFrame:
     width = id_width(3, config.products)
     categories = rng.choice(list(CATEGORY_PRICE_RANGES), size=config.products)
-    price_cents = [int(rng.integers(low * 100, high * 100)) for low, high in
-                   (CATEGORY_PRICE_RANGES[category] for category in categories)]
-    names = [f"{BRANDS[rng.integers(len(BRANDS))]} {CATEGORY_NOUNS[c][rng.integers(len(CATEGORY_NOUNS[c]))]}"
-             for c in categories]
-    return pd.DataFrame({
-        "ProductID": padded_ids("P", np.arange(1, config.products + 1), width),
-        "ProductName": names,
-        "Category": categories,
-        "Price": money(np.array(price_cents)),
-        "price_cents": price_cents,
-    })
+    price_cents = [
+        int(rng.integers(low * 100, high * 100))
+        for low, high in (CATEGORY_PRICE_RANGES[category] for category in categories)
+    ]
+    names = [
+        f"{BRANDS[rng.integers(len(BRANDS))]} {CATEGORY_NOUNS[c][rng.integers(len(CATEGORY_NOUNS[c]))]}"
+        for c in categories
+    ]
+    return pd.DataFrame(
+        {
+            "ProductID": padded_ids("P", np.arange(1, config.products + 1), width),
+            "ProductName": names,
+            "Category": categories,
+            "Price": money(np.array(price_cents)),
+            "price_cents": price_cents,
+        }
+    )
 
 
 def customer_weights(count: int, rng: np.random.Generator) -> np.ndarray:
@@ -188,9 +248,14 @@ def planted_anomalies(config: GeneratorConfig) -> dict[int, float]:
 
 
 def write_planted_anomalies(config: GeneratorConfig, path: Path) -> None:
-    rows = [{"revenue_date": (config.start_date + timedelta(days=offset)).isoformat(),
-             "kind": "spike" if factor > 1 else "drop", "factor": factor}
-            for offset, factor in planted_anomalies(config).items()]
+    rows = [
+        {
+            "revenue_date": (config.start_date + timedelta(days=offset)).isoformat(),
+            "kind": "spike" if factor > 1 else "drop",
+            "factor": factor,
+        }
+        for offset, factor in planted_anomalies(config).items()
+    ]
     pd.DataFrame(rows, columns=["revenue_date", "kind", "factor"]).to_csv(path, index=False, lineterminator="\n")
 
 
@@ -210,13 +275,19 @@ def build_catalogue(config: GeneratorConfig) -> Catalogue:
     products = build_products(config, rng)
     product_p = rng.gamma(2.0, 1.0, size=config.products)
     signup_days = np.array([(date.fromisoformat(d) - config.start_date).days for d in customers["SignupDate"]])
-    return Catalogue(customers, products, customer_weights(config.customers, rng),
-                     product_p / product_p.sum(), signup_days,
-                     day_weights(config.start_date, config.end_date, planted_anomalies(config)))
+    return Catalogue(
+        customers,
+        products,
+        customer_weights(config.customers, rng),
+        product_p / product_p.sum(),
+        signup_days,
+        day_weights(config.start_date, config.end_date, planted_anomalies(config)),
+    )
 
 
-def transaction_chunk(config: GeneratorConfig, catalogue: Catalogue, first_number: int, rows: int,
-                      chunk_index: int) -> pd.DataFrame:
+def transaction_chunk(
+    config: GeneratorConfig, catalogue: Catalogue, first_number: int, rows: int, chunk_index: int
+) -> pd.DataFrame:
     """`rows` good transactions numbered from `first_number`; every one after its customer's signup."""
     rng = np.random.default_rng([config.seed, 1, chunk_index])
     span_days = len(catalogue.day_p)
@@ -225,23 +296,29 @@ def transaction_chunk(config: GeneratorConfig, catalogue: Catalogue, first_numbe
     day = rng.choice(span_days, size=rows, p=catalogue.day_p)
     earliest = np.clip(catalogue.signup_days[customer_idx], 0, span_days - 1)
     too_early = day < earliest
-    day[too_early] = earliest[too_early] + (
-        rng.random(too_early.sum()) * (span_days - earliest[too_early])).astype(int)
+    day[too_early] = earliest[too_early] + (rng.random(too_early.sum()) * (span_days - earliest[too_early])).astype(int)
     seconds = rng.integers(0, 86_400, size=rows)
-    timestamps = (np.datetime64(config.start_date.isoformat(), "s") + day.astype("timedelta64[D]")
-                  + seconds.astype("timedelta64[s]"))
+    timestamps = (
+        np.datetime64(config.start_date.isoformat(), "s")
+        + day.astype("timedelta64[D]")
+        + seconds.astype("timedelta64[s]")
+    )
     quantity = rng.choice(list(QUANTITY_WEIGHTS), size=rows, p=list(QUANTITY_WEIGHTS.values()))
     price_cents = catalogue.products["price_cents"].to_numpy()[product_idx]
     width = id_width(5, config.transactions)
-    return pd.DataFrame({
-        "TransactionID": padded_ids("T", np.arange(first_number, first_number + rows), width),
-        "CustomerID": catalogue.customers["CustomerID"].to_numpy()[customer_idx],
-        "ProductID": catalogue.products["ProductID"].to_numpy()[product_idx],
-        "TransactionDate": pd.Series(np.datetime_as_string(timestamps, unit="s")).str.replace("T", " ", regex=False),
-        "Quantity": quantity.astype(str),
-        "TotalValue": money(price_cents * quantity).to_numpy(),
-        "Price": money(price_cents).to_numpy(),
-    })
+    return pd.DataFrame(
+        {
+            "TransactionID": padded_ids("T", np.arange(first_number, first_number + rows), width),
+            "CustomerID": catalogue.customers["CustomerID"].to_numpy()[customer_idx],
+            "ProductID": catalogue.products["ProductID"].to_numpy()[product_idx],
+            "TransactionDate": pd.Series(np.datetime_as_string(timestamps, unit="s")).str.replace(
+                "T", " ", regex=False
+            ),
+            "Quantity": quantity.astype(str),
+            "TotalValue": money(price_cents * quantity).to_numpy(),
+            "Price": money(price_cents).to_numpy(),
+        }
+    )
 
 
 class DefectLog:
@@ -260,9 +337,19 @@ class DefectLog:
             writer.writerows(self.rows)
 
 
-def dirty_entity_rows(good: pd.DataFrame, kinds: list[str], count: int, id_column: str, prefix: str,
-                      width: int, first_fresh: int, spoil: dict[str, list[str]], rng: np.random.Generator,
-                      table: str, log: DefectLog) -> pd.DataFrame:
+def dirty_entity_rows(
+    good: pd.DataFrame,
+    kinds: list[str],
+    count: int,
+    id_column: str,
+    prefix: str,
+    width: int,
+    first_fresh: int,
+    spoil: dict[str, list[str]],
+    rng: np.random.Generator,
+    table: str,
+    log: DefectLog,
+) -> pd.DataFrame:
     """Bad customer/product rows. Fresh ids come from a range no transaction references."""
     rows: list[dict[str, str]] = []
     fresh = first_fresh
@@ -290,8 +377,9 @@ def dirty_entity_rows(good: pd.DataFrame, kinds: list[str], count: int, id_colum
         else:
             fresh_id = f"{prefix}{fresh:0{width}d}"
             fresh += 1
-            rows.append({**template, id_column: fresh_id,
-                         spoiled_column: spoiled_values[position % len(spoiled_values)]})
+            rows.append(
+                {**template, id_column: fresh_id, spoiled_column: spoiled_values[position % len(spoiled_values)]}
+            )
             log.add(table, fresh_id, row_number, kind)
     return pd.DataFrame(rows, columns=good.columns)
 
@@ -307,8 +395,15 @@ def normalisation_rows(chunk: pd.DataFrame, count: int, rng: np.random.Generator
     return {int(i) for i in picked}
 
 
-def dirty_transaction_rows(donors: pd.DataFrame, config: GeneratorConfig, good_rows: int, count: int,
-                           first_fresh: int, rng: np.random.Generator, log: DefectLog) -> pd.DataFrame:
+def dirty_transaction_rows(
+    donors: pd.DataFrame,
+    config: GeneratorConfig,
+    good_rows: int,
+    count: int,
+    first_fresh: int,
+    rng: np.random.Generator,
+    log: DefectLog,
+) -> pd.DataFrame:
     """`count` bad transactions to append after the `good_rows` good ones; each has exactly one defect.
 
     `donors` are good rows indexed by their 0-based position in the file; duplicates copy them and
@@ -341,8 +436,9 @@ def dirty_transaction_rows(donors: pd.DataFrame, config: GeneratorConfig, good_r
         elif kind == "conflicting_id":
             quantity = int(donor["Quantity"]) % 4 + 1
             price_cents = round(float(donor["Price"]) * 100)
-            rows.append({**donor, "Quantity": str(quantity),
-                         "TotalValue": money(np.array([price_cents * quantity]))[0]})
+            rows.append(
+                {**donor, "Quantity": str(quantity), "TotalValue": money(np.array([price_cents * quantity]))[0]}
+            )
             log.add("transactions", donor["TransactionID"], donor_position + 1, kind)
             log.add("transactions", donor["TransactionID"], row_number, kind)
         else:
@@ -363,23 +459,28 @@ def dirty_transaction_rows(donors: pd.DataFrame, config: GeneratorConfig, good_r
     return pd.DataFrame(rows, columns=TRANSACTION_HEADER)
 
 
-def cross_batch_rows(config: GeneratorConfig, catalogue: Catalogue, count: int, first_row_number: int,
-                     log: DefectLog) -> pd.DataFrame:
+def cross_batch_rows(
+    config: GeneratorConfig, catalogue: Catalogue, count: int, first_row_number: int, log: DefectLog
+) -> pd.DataFrame:
     """`count` rows repeating clean rows of the earlier run (the last ones of its file, which its own dirty
     rows never touch), alternately an exact copy (the copy is a `duplicate`) and a version with another
     quantity and total (a `conflicting_id`: the earlier row is refused as well once both are loaded)."""
     earlier_rows = config.append_from or 0
     if count > earlier_rows - donor_rows_of_a_full_run(earlier_rows, config.dirty_rate):
-        raise ValueError(f"{count} cross-batch copies need more clean rows than the earlier run's "
-                         f"{earlier_rows} transactions hold")
+        raise ValueError(
+            f"{count} cross-batch copies need more clean rows than the earlier run's {earlier_rows} transactions hold"
+        )
     earlier = GeneratorConfig(**{**config.__dict__, "transactions": earlier_rows, "append_from": None})
     positions = range(earlier_rows - count, earlier_rows)
     chunks = []
     for chunk_index in sorted({position // config.chunk_rows for position in positions}):
         chunk_start = chunk_index * config.chunk_rows
         rows = min(config.chunk_rows, earlier_rows - chunk_start)
-        chunks.append(transaction_chunk(earlier, catalogue, chunk_start + 1, rows, chunk_index)
-                      .set_index(pd.RangeIndex(chunk_start, chunk_start + rows)))
+        chunks.append(
+            transaction_chunk(earlier, catalogue, chunk_start + 1, rows, chunk_index).set_index(
+                pd.RangeIndex(chunk_start, chunk_start + rows)
+            )
+        )
     originals = pd.concat(chunks).loc[list(positions)]
     rows_out: list[dict[str, str]] = []
     for step, original in enumerate(originals.to_dict("records")):
@@ -389,8 +490,9 @@ def cross_batch_rows(config: GeneratorConfig, catalogue: Catalogue, count: int, 
         else:
             quantity = int(original["Quantity"]) % 4 + 1
             price_cents = round(float(original["Price"]) * 100)
-            rows_out.append({**original, "Quantity": str(quantity),
-                             "TotalValue": money(np.array([price_cents * quantity]))[0]})
+            rows_out.append(
+                {**original, "Quantity": str(quantity), "TotalValue": money(np.array([price_cents * quantity]))[0]}
+            )
             reason = "conflicting_id"
         log.add("transactions", original["TransactionID"], first_row_number + step, reason)
     return pd.DataFrame(rows_out, columns=TRANSACTION_HEADER)
@@ -400,11 +502,22 @@ def write_frame(frame: pd.DataFrame, path: Path, header: bool) -> None:
     frame.to_csv(path, mode="w" if header else "a", header=header, index=False, lineterminator="\n")
 
 
-def generate(out_dir: Path, *, seed: int = 42, customers: int = 200, products: int = 100,
-             transactions: int = 1000, dirty_rate: float = 0.0, start_date: date = date(2024, 1, 1),
-             end_date: date = date(2024, 12, 31), chunk_rows: int = DEFAULT_CHUNK_ROWS,
-             append_from: int | None = None, cross_batch_rate: float = 0.0,
-             parquet: bool = False, anomalies: int = 0) -> dict[str, int]:
+def generate(
+    out_dir: Path,
+    *,
+    seed: int = 42,
+    customers: int = 200,
+    products: int = 100,
+    transactions: int = 1000,
+    dirty_rate: float = 0.0,
+    start_date: date = date(2024, 1, 1),
+    end_date: date = date(2024, 12, 31),
+    chunk_rows: int = DEFAULT_CHUNK_ROWS,
+    append_from: int | None = None,
+    cross_batch_rate: float = 0.0,
+    parquet: bool = False,
+    anomalies: int = 0,
+) -> dict[str, int]:
     """Write the raw files (and defects.csv) into `out_dir`; return the row count of each raw file.
 
     With `append_from=N` only the `transactions - N` transactions after the first N are written (an
@@ -417,21 +530,51 @@ def generate(out_dir: Path, *, seed: int = 42, customers: int = 200, products: i
     """
     if cross_batch_rate and append_from is None:
         raise ValueError("cross_batch_rate needs append_from: a full run has no earlier batch to repeat")
-    config = GeneratorConfig(seed, customers, products, transactions, dirty_rate, start_date, end_date,
-                             chunk_rows, append_from, cross_batch_rate, anomalies)
+    config = GeneratorConfig(
+        seed,
+        customers,
+        products,
+        transactions,
+        dirty_rate,
+        start_date,
+        end_date,
+        chunk_rows,
+        append_from,
+        cross_batch_rate,
+        anomalies,
+    )
     out_dir.mkdir(parents=True, exist_ok=True)
     catalogue = build_catalogue(config)
     log = DefectLog()
     dirty_rng = np.random.default_rng([seed, 2])
 
     customer_rows = dirty_entity_rows(
-        catalogue.customers, CUSTOMER_DEFECTS, dirty_count(customers, dirty_rate, len(CUSTOMER_DEFECTS)),
-        "CustomerID", "C", id_width(4, customers), customers + 1, {"SignupDate": BAD_SIGNUP_DATES},
-        dirty_rng, "customers", log)
+        catalogue.customers,
+        CUSTOMER_DEFECTS,
+        dirty_count(customers, dirty_rate, len(CUSTOMER_DEFECTS)),
+        "CustomerID",
+        "C",
+        id_width(4, customers),
+        customers + 1,
+        {"SignupDate": BAD_SIGNUP_DATES},
+        dirty_rng,
+        "customers",
+        log,
+    )
     product_columns = catalogue.products.drop(columns="price_cents")
     product_rows = dirty_entity_rows(
-        product_columns, PRODUCT_DEFECTS, dirty_count(products, dirty_rate, len(PRODUCT_DEFECTS)),
-        "ProductID", "P", id_width(3, products), products + 1, {"Price": BAD_PRICES}, dirty_rng, "products", log)
+        product_columns,
+        PRODUCT_DEFECTS,
+        dirty_count(products, dirty_rate, len(PRODUCT_DEFECTS)),
+        "ProductID",
+        "P",
+        id_width(3, products),
+        products + 1,
+        {"Price": BAD_PRICES},
+        dirty_rng,
+        "products",
+        log,
+    )
     write_frame(pd.concat([catalogue.customers, customer_rows]), out_dir / "customers.csv", header=True)
     write_frame(pd.concat([product_columns, product_rows]), out_dir / "products.csv", header=True)
 
@@ -446,8 +589,7 @@ def generate(out_dir: Path, *, seed: int = 42, customers: int = 200, products: i
     bar = progress.bar(total_good, "transactions.csv", unit="rows")
     for chunk_index, chunk_start in enumerate(range(0, total_good, chunk_rows)):
         rows = min(chunk_rows, total_good - chunk_start)
-        chunk = transaction_chunk(config, catalogue, first_number + chunk_start, rows,
-                                  chunk_index + (append_from or 0))
+        chunk = transaction_chunk(config, catalogue, first_number + chunk_start, rows, chunk_index + (append_from or 0))
         if chunk_index == 0 and n_dirty:
             touched = normalisation_rows(chunk, max(2, n_dirty // 10), dirty_rng, log)
             donors = chunk.drop(index=list(touched)).head(2 * n_dirty)
@@ -457,8 +599,9 @@ def generate(out_dir: Path, *, seed: int = 42, customers: int = 200, products: i
     bar.close()
     if n_dirty:
         first_fresh = transactions + 1 if append_from is None else first_number + total_good
-        dirty = dirty_transaction_rows(donors, config, total_good, min(n_dirty, len(donors)), first_fresh,
-                                       dirty_rng, log)
+        dirty = dirty_transaction_rows(
+            donors, config, total_good, min(n_dirty, len(donors)), first_fresh, dirty_rng, log
+        )
         write_frame(dirty, transactions_path, header=False)
         written += len(dirty)
     n_cross = round(total_good * cross_batch_rate)
@@ -471,12 +614,22 @@ def generate(out_dir: Path, *, seed: int = 42, customers: int = 200, products: i
         write_planted_anomalies(config, out_dir / "planted_anomalies.csv")
     if parquet:
         write_parquet(out_dir)
-    return {"customers": len(catalogue.customers) + len(customer_rows),
-            "products": len(product_columns) + len(product_rows), "transactions": written}
+    return {
+        "customers": len(catalogue.customers) + len(customer_rows),
+        "products": len(product_columns) + len(product_rows),
+        "transactions": written,
+    }
 
 
-def generate_clv_world(out_dir: Path, *, seed: int = 42, customers: int = 200, products: int = 100,
-                       start_date: date = date(2023, 1, 1), end_date: date = date(2024, 12, 31)) -> dict[str, int]:
+def generate_clv_world(
+    out_dir: Path,
+    *,
+    seed: int = 42,
+    customers: int = 200,
+    products: int = 100,
+    start_date: date = date(2023, 1, 1),
+    end_date: date = date(2024, 12, 31),
+) -> dict[str, int]:
     """Clean raw files whose customers follow the stated BG/NBD + Gamma-Gamma world (scripts/clv_world.py):
     one transaction line (quantity 1, price = the occasion's value) per purchase occasion."""
     try:
@@ -484,28 +637,34 @@ def generate_clv_world(out_dir: Path, *, seed: int = 42, customers: int = 200, p
     except ModuleNotFoundError:  # run as a script: its own folder is on sys.path, the repo root is not
         from clv_world import simulate_occasions
 
-    config = GeneratorConfig(seed=seed, customers=customers, products=products, start_date=start_date,
-                             end_date=end_date)
+    config = GeneratorConfig(
+        seed=seed, customers=customers, products=products, start_date=start_date, end_date=end_date
+    )
     out_dir.mkdir(parents=True, exist_ok=True)
     catalogue = build_catalogue(config)
     occasions = simulate_occasions(customers, start_date, end_date, seed)
     customer_ids = catalogue.customers["CustomerID"].to_numpy()[occasions.customer_number.to_numpy() - 1]
     first_day = occasions.groupby("customer_number").occasion_date.min()
     signup = catalogue.customers.assign(
-        SignupDate=[first_day[n].isoformat() if n in first_day.index else start_date.isoformat()
-                    for n in range(1, customers + 1)])
+        SignupDate=[
+            first_day[n].isoformat() if n in first_day.index else start_date.isoformat()
+            for n in range(1, customers + 1)
+        ]
+    )
     rng = np.random.default_rng([seed, 23])
     product_ids = catalogue.products["ProductID"].to_numpy()[rng.integers(0, products, size=len(occasions))]
     values = money(np.round(occasions.value.to_numpy() * 100).astype(np.int64))
-    transactions = pd.DataFrame({
-        "TransactionID": padded_ids("T", np.arange(1, len(occasions) + 1), id_width(5, len(occasions))),
-        "CustomerID": customer_ids,
-        "ProductID": product_ids,
-        "TransactionDate": [f"{day.isoformat()} 12:00:00" for day in occasions.occasion_date],
-        "Quantity": "1",
-        "TotalValue": values.to_numpy(),
-        "Price": values.to_numpy(),
-    })
+    transactions = pd.DataFrame(
+        {
+            "TransactionID": padded_ids("T", np.arange(1, len(occasions) + 1), id_width(5, len(occasions))),
+            "CustomerID": customer_ids,
+            "ProductID": product_ids,
+            "TransactionDate": [f"{day.isoformat()} 12:00:00" for day in occasions.occasion_date],
+            "Quantity": "1",
+            "TotalValue": values.to_numpy(),
+            "Price": values.to_numpy(),
+        }
+    )
     write_frame(signup, out_dir / "customers.csv", header=True)
     write_frame(catalogue.products.drop(columns="price_cents"), out_dir / "products.csv", header=True)
     write_frame(transactions, out_dir / "transactions.csv", header=True)
@@ -521,8 +680,10 @@ def write_parquet(out_dir: Path) -> None:
         for name in ("customers", "products", "transactions"):
             source = duckdb_literal(connection, out_dir / f"{name}.csv")
             target = sql_string((out_dir / f"{name}.parquet").as_posix())
-            connection.execute(f"copy (select * from read_csv(?, all_varchar = true, header = true)) "
-                               f"to {target} (format parquet)", [source])
+            connection.execute(
+                f"copy (select * from read_csv(?, all_varchar = true, header = true)) to {target} (format parquet)",
+                [source],
+            )
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -532,29 +693,58 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--customers", type=int, default=200, help="good customer rows (default: 200)")
     parser.add_argument("--products", type=int, default=100, help="good product rows (default: 100)")
     parser.add_argument("--transactions", type=int, default=1000, help="good transaction rows (default: 1000)")
-    parser.add_argument("--dirty-rate", type=float, default=0.0,
-                        help="extra bad rows as a fraction of the good ones, every defect kind at least once "
-                             "when > 0 (default: 0)")
-    parser.add_argument("--start-date", type=date.fromisoformat, default=date(2024, 1, 1),
-                        help="first transaction date (default: 2024-01-01)")
-    parser.add_argument("--end-date", type=date.fromisoformat, default=date(2024, 12, 31),
-                        help="last transaction date (default: 2024-12-31)")
-    parser.add_argument("--append-from", type=int, default=None, metavar="N",
-                        help="write an incremental batch continuing a run made with --transactions N and "
-                             "the same other arguments: the transactions after the first N, all with ids above "
-                             "every id of that run (its dirty rows included); customers and products as in a "
-                             "full run")
-    parser.add_argument("--cross-batch-rate", type=float, default=0.0, metavar="RATE",
-                        help="with --append-from: also write this share of the batch's new rows as copies of "
-                             "clean rows of the earlier run, alternately exact (duplicate) and with another "
-                             "quantity (conflicting_id); default 0: the batch holds new sales only")
-    parser.add_argument("--anomalies", type=int, default=0, metavar="N",
-                        help=f"plant N days of unusual revenue, spikes (x{SPIKE_FACTOR:g}) and drops "
-                             f"(x{DROP_FACTOR:g}) in turn, after {ANOMALY_HISTORY_DAYS} days of history; listed "
-                             "in planted_anomalies.csv (default: 0)")
-    parser.add_argument("--clv-world", action="store_true",
-                        help="instead: clean files whose --customers follow the stated BG/NBD + Gamma-Gamma world "
-                             "of scripts/clv_world.py (one line per purchase occasion; --transactions unused)")
+    parser.add_argument(
+        "--dirty-rate",
+        type=float,
+        default=0.0,
+        help="extra bad rows as a fraction of the good ones, every defect kind at least once when > 0 (default: 0)",
+    )
+    parser.add_argument(
+        "--start-date",
+        type=date.fromisoformat,
+        default=date(2024, 1, 1),
+        help="first transaction date (default: 2024-01-01)",
+    )
+    parser.add_argument(
+        "--end-date",
+        type=date.fromisoformat,
+        default=date(2024, 12, 31),
+        help="last transaction date (default: 2024-12-31)",
+    )
+    parser.add_argument(
+        "--append-from",
+        type=int,
+        default=None,
+        metavar="N",
+        help="write an incremental batch continuing a run made with --transactions N and "
+        "the same other arguments: the transactions after the first N, all with ids above "
+        "every id of that run (its dirty rows included); customers and products as in a "
+        "full run",
+    )
+    parser.add_argument(
+        "--cross-batch-rate",
+        type=float,
+        default=0.0,
+        metavar="RATE",
+        help="with --append-from: also write this share of the batch's new rows as copies of "
+        "clean rows of the earlier run, alternately exact (duplicate) and with another "
+        "quantity (conflicting_id); default 0: the batch holds new sales only",
+    )
+    parser.add_argument(
+        "--anomalies",
+        type=int,
+        default=0,
+        metavar="N",
+        help=f"plant N days of unusual revenue, spikes (x{SPIKE_FACTOR:g}) and drops "
+        f"(x{DROP_FACTOR:g}) in turn, after {ANOMALY_HISTORY_DAYS} days of history; listed "
+        "in planted_anomalies.csv (default: 0)",
+    )
+    parser.add_argument(
+        "--clv-world",
+        action="store_true",
+        help="instead: clean files whose --customers follow the stated BG/NBD + Gamma-Gamma world "
+        "of scripts/clv_world.py (one line per purchase occasion; --transactions unused)",
+    )
     parser.add_argument("--parquet", action="store_true", help="also write .parquet copies (all columns text)")
     parser.add_argument("--chunk-rows", type=int, default=DEFAULT_CHUNK_ROWS, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -573,22 +763,41 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         parser.error("--cross-batch-rate needs --append-from")
     history_left = (args.end_date - args.start_date).days + 1 - ANOMALY_HISTORY_DAYS
     if not 0 <= args.anomalies <= max(history_left, 0):
-        parser.error(f"--anomalies must be between 0 and the {max(history_left, 0)} days after the first "
-                     f"{ANOMALY_HISTORY_DAYS} (the history the first planted day needs)")
+        parser.error(
+            f"--anomalies must be between 0 and the {max(history_left, 0)} days after the first "
+            f"{ANOMALY_HISTORY_DAYS} (the history the first planted day needs)"
+        )
     return args
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.clv_world:
-        counts = generate_clv_world(args.out, seed=args.seed, customers=args.customers, products=args.products,
-                                    start_date=args.start_date, end_date=args.end_date)
+        counts = generate_clv_world(
+            args.out,
+            seed=args.seed,
+            customers=args.customers,
+            products=args.products,
+            start_date=args.start_date,
+            end_date=args.end_date,
+        )
         print(", ".join(f"{name}.csv: {rows} rows" for name, rows in counts.items()) + f" -> {args.out}")
         return 0
-    counts = generate(args.out, seed=args.seed, customers=args.customers, products=args.products,
-                      transactions=args.transactions, dirty_rate=args.dirty_rate, start_date=args.start_date,
-                      end_date=args.end_date, chunk_rows=args.chunk_rows, append_from=args.append_from,
-                      cross_batch_rate=args.cross_batch_rate, parquet=args.parquet, anomalies=args.anomalies)
+    counts = generate(
+        args.out,
+        seed=args.seed,
+        customers=args.customers,
+        products=args.products,
+        transactions=args.transactions,
+        dirty_rate=args.dirty_rate,
+        start_date=args.start_date,
+        end_date=args.end_date,
+        chunk_rows=args.chunk_rows,
+        append_from=args.append_from,
+        cross_batch_rate=args.cross_batch_rate,
+        parquet=args.parquet,
+        anomalies=args.anomalies,
+    )
     print(", ".join(f"{name}.csv: {rows} rows" for name, rows in counts.items()) + f" -> {args.out}")
     return 0
 

@@ -6,6 +6,7 @@ it copies each batch into a private snapshot (hashing the bytes it copies, so wh
 read, even when the file changes meanwhile), and gives DuckDB the snapshot's path with every glob character
 escaped as a one-character class (`[[]`), checked to match exactly that one file.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -48,4 +49,3 @@ def snapshot(path: Path) -> Iterator[tuple[Path, str]]:
                 digest.update(chunk)
                 target.write(chunk)
         yield copy, digest.hexdigest()
-

@@ -17,6 +17,7 @@ loaded (same name, same content) is skipped, so a daily run only reads the new f
 changed or disappeared is an error unless `--full-refresh` reloads everything. The same parsing serves
 both targets, so both see the same rows.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -89,18 +90,23 @@ def parsed_rows_sql(batch: Batch, header: list[str] | None) -> str:
     if header is None:
         return f"select {select}, ? as _batch, null::bigint as _line, null::varchar as _malformed from read_parquet(?)"
     columns = "{" + ", ".join(f"'{name}': 'VARCHAR'" for name in header) + "}"
-    return (f"select {select}, ? as _batch, null::bigint as _line, null::varchar as _malformed "
-            f"from read_csv(?, header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"', "
-            f"columns = {columns}, max_line_size = {2 * MAX_RECORD_BYTES}, store_rejects = true, "
-            "rejects_table = 'rejected_lines', rejects_scan = 'rejected_scans')")
+    return (
+        f"select {select}, ? as _batch, null::bigint as _line, null::varchar as _malformed "
+        f"from read_csv(?, header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"', "
+        f"columns = {columns}, max_line_size = {2 * MAX_RECORD_BYTES}, store_rejects = true, "
+        "rejects_table = 'rejected_lines', rejects_scan = 'rejected_scans')"
+    )
 
 
-def parse_into(connection: duckdb.DuckDBPyConnection, batch: Batch, header: list[str] | None, path: Path,
-               staging_table: str) -> tuple[int, set[int]]:
+def parse_into(
+    connection: duckdb.DuckDBPyConnection, batch: Batch, header: list[str] | None, path: Path, staging_table: str
+) -> tuple[int, set[int]]:
     """Parse `path` (a snapshot of the batch) into `staging_table`: (rows parsed, line numbers rejected)."""
     connection.execute("drop table if exists rejected_lines; drop table if exists rejected_scans")
-    connection.execute(f"create or replace temp table {staging_table} as {parsed_rows_sql(batch, header)}",
-                       [batch.lineage, duckdb_literal(connection, path)])
+    connection.execute(
+        f"create or replace temp table {staging_table} as {parsed_rows_sql(batch, header)}",
+        [batch.lineage, duckdb_literal(connection, path)],
+    )
     rows = connection.execute(f"select count(*) from {staging_table}").fetchone()[0]
     if header is None:
         return rows, set()
@@ -118,7 +124,9 @@ def stage_csv(connection: duckdb.DuckDBPyConnection, batch: Batch, copy: Path, s
     scan = scan_csv(copy, len(header))
     try:
         agreed = parse_into(connection, batch, header, copy, staging_table) == (
-            scan.rows, {line for line, _ in scan.malformed})
+            scan.rows,
+            {line for line, _ in scan.malformed},
+        )
     except duckdb.InvalidInputException:
         agreed = False
     if not agreed:
@@ -126,16 +134,21 @@ def stage_csv(connection: duckdb.DuckDBPyConnection, batch: Batch, copy: Path, s
         write_rows(copy, header, rows_only)
         parsed, rejected = parse_into(connection, batch, header, rows_only, staging_table)
         if (parsed, rejected) != (scan.rows, set()):
-            raise RawFileError(f"{batch.path}: the CSV reader finds {parsed} rows where the file's lines hold "
-                               f"{scan.rows}; check its quoting near line {min(rejected, default='?')}")
+            raise RawFileError(
+                f"{batch.path}: the CSV reader finds {parsed} rows where the file's lines hold "
+                f"{scan.rows}; check its quoting near line {min(rejected, default='?')}"
+            )
     nulls = ", ".join(f"null::varchar as {name.lower()}" for name in raw_columns()[batch.table])
-    connection.execute(f"insert into {staging_table} select {nulls}, ? as _batch, unnest(?::bigint[]) as _line, "
-                       "unnest(?::varchar[]) as _malformed",
-                       [batch.lineage, [line for line, _ in scan.malformed], [text for _, text in scan.malformed]])
+    connection.execute(
+        f"insert into {staging_table} select {nulls}, ? as _batch, unnest(?::bigint[]) as _line, "
+        "unnest(?::varchar[]) as _malformed",
+        [batch.lineage, [line for line, _ in scan.malformed], [text for _, text in scan.malformed]],
+    )
     staged = connection.execute(f"select count(*) from {staging_table}").fetchone()[0]
     if staged != scan.records:
-        raise RawFileError(f"{batch.path}: {staged} rows staged where its lines hold {scan.records} records; "
-                           "nothing of it was loaded")
+        raise RawFileError(
+            f"{batch.path}: {staged} rows staged where its lines hold {scan.records} records; nothing of it was loaded"
+        )
     return staged
 
 
@@ -144,14 +157,18 @@ def stage_batch(connection: duckdb.DuckDBPyConnection, batch: Batch, staging_tab
     returns its row count (rows + malformed lines), verified against a count independent of the reader."""
     with snapshot(batch.path) as (copy, sha256):
         if sha256 != batch.sha256:
-            raise RawFileError(f"{batch.path}: changed while the loader read it; load again when it is "
-                               "complete (nothing of it was loaded)")
+            raise RawFileError(
+                f"{batch.path}: changed while the loader read it; load again when it is "
+                "complete (nothing of it was loaded)"
+            )
         if batch.path.suffix == ".csv":
             return stage_csv(connection, batch, copy, staging_table)
         rows, _ = parse_into(connection, batch, None, copy, staging_table)
         if rows != parquet_row_count(connection, copy):
-            raise RawFileError(f"{batch.path}: read {rows} rows where its footer states "
-                               f"{parquet_row_count(connection, copy)}; re-export it")
+            raise RawFileError(
+                f"{batch.path}: read {rows} rows where its footer states "
+                f"{parquet_row_count(connection, copy)}; re-export it"
+            )
         return rows
 
 
@@ -203,9 +220,13 @@ class PostgresTarget(Target):
         import psycopg2
 
         self.connection = psycopg2.connect(
-            host=os.environ.get("PGHOST", "127.0.0.1"), port=os.environ.get("PGPORT", "5432"),
-            user=os.environ.get("PGUSER", "postgres"), password=os.environ.get("PGPASSWORD", ""),
-            dbname=os.environ.get("PGDATABASE", "ecommerce"), connect_timeout=5)
+            host=os.environ.get("PGHOST", "127.0.0.1"),
+            port=os.environ.get("PGPORT", "5432"),
+            user=os.environ.get("PGUSER", "postgres"),
+            password=os.environ.get("PGPASSWORD", ""),
+            dbname=os.environ.get("PGDATABASE", "ecommerce"),
+            connect_timeout=5,
+        )
         self._parser = duckdb.connect()
 
     def execute(self, sql: str, parameters: list | None = None) -> list[tuple]:
@@ -224,8 +245,10 @@ class PostgresTarget(Target):
                 cursor.copy_expert(f"copy {SCHEMA}.{batch.table} from stdin with (format csv, header false)", handle)
                 if cursor.rowcount != record[3]:
                     self.connection.rollback()
-                    raise RawFileError(f"{batch.path}: PostgreSQL's COPY stored {cursor.rowcount} rows of "
-                                       f"{record[3]}; nothing of it was loaded")
+                    raise RawFileError(
+                        f"{batch.path}: PostgreSQL's COPY stored {cursor.rowcount} rows of "
+                        f"{record[3]}; nothing of it was loaded"
+                    )
                 cursor.execute(f"insert into {SCHEMA}.{BATCHES_TABLE} values (%s, %s, %s, %s, %s)", record)
         self.connection.commit()
 
@@ -246,29 +269,39 @@ def load(raw_dir: Path, target: Target, batches: list[Batch], full_refresh: bool
     """Load the new ones of `batches` (checked by collect_batches); returns rows added per table. Raises
     RawFileError when refused."""
     target.execute(f"create schema if not exists {SCHEMA}")
-    existing = {row[0] for row in target.execute(
-        "select table_name from information_schema.tables where table_schema = ?", [SCHEMA])}
+    existing = {
+        row[0]
+        for row in target.execute("select table_name from information_schema.tables where table_schema = ?", [SCHEMA])
+    }
     if full_refresh or BATCHES_TABLE not in existing:
         for table in [*raw_columns(), BATCHES_TABLE]:
             target.execute(f"drop table if exists {SCHEMA}.{table}")
         for table in raw_columns():
             target.execute(table_ddl(table, f"{SCHEMA}.{table}"))
-        target.execute(f"create table {SCHEMA}.{BATCHES_TABLE} (table_name text, batch text, sha256 text, "
-                       "row_count bigint, loaded_at text)")
-    loaded = {(table, batch): sha for table, batch, sha in target.execute(
-        f"select table_name, batch, sha256 from {SCHEMA}.{BATCHES_TABLE}")}
+        target.execute(
+            f"create table {SCHEMA}.{BATCHES_TABLE} (table_name text, batch text, sha256 text, "
+            "row_count bigint, loaded_at text)"
+        )
+    loaded = {
+        (table, batch): sha
+        for table, batch, sha in target.execute(f"select table_name, batch, sha256 from {SCHEMA}.{BATCHES_TABLE}")
+    }
     present = {(batch.table, batch.path.name) for batch in batches}
-    for table, batch_name in sorted(set(loaded) - present):
-        raise RawFileError(f"{raw_dir / batch_name}: loaded before but no longer there; restore it or reload "
-                           "everything with --full-refresh")
+    for _table, batch_name in sorted(set(loaded) - present):
+        raise RawFileError(
+            f"{raw_dir / batch_name}: loaded before but no longer there; restore it or reload "
+            "everything with --full-refresh"
+        )
     added = {table: 0 for table in raw_columns()}
     parser = target.parser()
     for batch in batches:
         key = (batch.table, batch.path.name)
         if key in loaded:
             if loaded[key] != batch.sha256:
-                raise RawFileError(f"{batch.path}: changed since it was loaded; batches are append-only "
-                                   "(add a new file), or reload everything with --full-refresh")
+                raise RawFileError(
+                    f"{batch.path}: changed since it was loaded; batches are append-only "
+                    "(add a new file), or reload everything with --full-refresh"
+                )
             continue
         rows = stage_batch(parser, batch, "staged_rows")
         # loaded_at in UTC: `dbt source freshness` compares it with the warehouse's UTC clock.
@@ -280,29 +313,45 @@ def load(raw_dir: Path, target: Target, batches: list[Batch], full_refresh: bool
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter,
-                                     epilog="\n".join(__doc__.splitlines()[1:]))
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="\n".join(__doc__.splitlines()[1:]),
+    )
     parser.add_argument("raw_dir", type=Path, help="folder with the customers*, products*, transactions* files")
-    parser.add_argument("--target", choices=["duckdb", "postgres", "spark_cluster"],
-                        default=os.environ.get("DBT_TARGET", "duckdb"),
-                        help="where to load (default: DBT_TARGET or duckdb)")
-    parser.add_argument("--duckdb-path", type=Path,
-                        default=Path(os.environ.get("ECOMMERCE_DUCKDB_PATH", "ecommerce.duckdb")),
-                        help="DuckDB working database (default: ECOMMERCE_DUCKDB_PATH or ecommerce.duckdb)")
+    parser.add_argument(
+        "--target",
+        choices=["duckdb", "postgres", "spark_cluster"],
+        default=os.environ.get("DBT_TARGET", "duckdb"),
+        help="where to load (default: DBT_TARGET or duckdb)",
+    )
+    parser.add_argument(
+        "--duckdb-path",
+        type=Path,
+        default=Path(os.environ.get("ECOMMERCE_DUCKDB_PATH", "ecommerce.duckdb")),
+        help="DuckDB working database (default: ECOMMERCE_DUCKDB_PATH or ecommerce.duckdb)",
+    )
     parser.add_argument("--full-refresh", action="store_true", help="drop what was loaded and load every batch again")
     args = parser.parse_args(argv)
     started = time.monotonic()
     try:
         batches = collect_batches(args.raw_dir)  # refuse bad files before connecting anywhere
-        target: Target = (DuckDBTarget(args.duckdb_path) if args.target == "duckdb" else connect_postgres()
-                          if args.target == "postgres" else connect_spark_cluster())
+        target: Target = (
+            DuckDBTarget(args.duckdb_path)
+            if args.target == "duckdb"
+            else connect_postgres()
+            if args.target == "postgres"
+            else connect_spark_cluster()
+        )
     except RawFileError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     except duckdb.IOException as error:
-        print(f"error: cannot open {args.duckdb_path} for writing ({str(error).splitlines()[0]}); "
-              "is a build or another writer using it?", file=sys.stderr)
+        print(
+            f"error: cannot open {args.duckdb_path} for writing ({str(error).splitlines()[0]}); "
+            "is a build or another writer using it?",
+            file=sys.stderr,
+        )
         return 1
     except ConnectionError as error:
         print(f"error: {error}", file=sys.stderr)
@@ -318,7 +367,9 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         target.close()
     summary = ", ".join(f"{table}: +{rows}" for table, rows in added.items())
-    print(f"loaded {args.raw_dir} into schema {SCHEMA} on {args.target} in {time.monotonic() - started:.1f}s — {summary}")
+    print(
+        f"loaded {args.raw_dir} into schema {SCHEMA} on {args.target} in {time.monotonic() - started:.1f}s — {summary}"
+    )
     return 0
 
 
@@ -330,9 +381,15 @@ def connect_postgres() -> PostgresTarget:
     try:
         return PostgresTarget()
     except psycopg2.OperationalError as error:
-        raise ConnectionError(explain_connection_failure(
-            os.environ.get("PGHOST", "127.0.0.1"), int(os.environ.get("PGPORT", "5432")),
-            os.environ.get("PGUSER", "postgres"), os.environ.get("PGDATABASE", "ecommerce"), error)) from None
+        raise ConnectionError(
+            explain_connection_failure(
+                os.environ.get("PGHOST", "127.0.0.1"),
+                int(os.environ.get("PGPORT", "5432")),
+                os.environ.get("PGUSER", "postgres"),
+                os.environ.get("PGDATABASE", "ecommerce"),
+                error,
+            )
+        ) from None
 
 
 def connect_spark_cluster() -> Target:

@@ -10,6 +10,7 @@ external Parquet table over that folder, so `dbt build --target spark_cluster --
 reads every loaded batch. What was loaded is recorded in a small DuckDB ledger beside the files (and
 published as `raw._loaded_batches`), so the append-only rules and `--full-refresh` work as on the other targets.
 """
+
 from __future__ import annotations
 
 import logging
@@ -31,8 +32,10 @@ def raw_files_dir() -> Path:
         return Path(os.environ["SPARK_RAW_FILES_DIR"]).resolve()
     if os.environ.get("SPARK_WAREHOUSE_DIR"):
         return Path(os.environ["SPARK_WAREHOUSE_DIR"]).resolve() / "raw_files"
-    raise ConnectionError("SPARK_WAREHOUSE_DIR is not set: `source build/spark-cluster/env.sh` after `make spark-up`, "
-                          "or set SPARK_RAW_FILES_DIR to a folder the cluster reads")
+    raise ConnectionError(
+        "SPARK_WAREHOUSE_DIR is not set: `source build/spark-cluster/env.sh` after `make spark-up`, "
+        "or set SPARK_RAW_FILES_DIR to a folder the cluster reads"
+    )
 
 
 def batch_file(files_dir: Path, batch: Batch) -> Path:
@@ -45,31 +48,41 @@ def thrift_connection():
     try:
         from pyhive import hive
     except ImportError:
-        raise ConnectionError("PyHive is not installed: pip install -r requirements/spark.txt "
-                              "(dbt-spark[PyHive])") from None
+        raise ConnectionError(
+            "PyHive is not installed: pip install -r requirements/spark.txt (dbt-spark[PyHive])"
+        ) from None
     # thrift logs its own line for a refused connection; the ConnectionError below says it in one.
     logging.getLogger("thrift.transport.TSocket").setLevel(logging.CRITICAL)
     try:
         return hive.connect(host=host, port=port, username=os.environ.get("SPARK_USER", "dbt"))
     except Exception as error:  # thrift raises several unrelated types for an unreachable server
-        raise ConnectionError(f"cannot reach the Spark Thrift server at {host}:{port} ({type(error).__name__}) — "
-                              "is it running? (make spark-up starts one)") from None
+        raise ConnectionError(
+            f"cannot reach the Spark Thrift server at {host}:{port} ({type(error).__name__}) — "
+            "is it running? (make spark-up starts one)"
+        ) from None
 
 
 def raw_table_statements(files_dir: Path) -> list[str]:
     """Spark SQL declaring schema `raw` as external Parquet tables over the loaded files. Declared afresh on
     every load: dropping an external table keeps its files, and a new declaration lists the folder again
     (a cached listing would miss the new batches)."""
-    columns = {table: [f"{name.lower()} string" for name in names] + ["_batch string", "_line bigint",
-                                                                      "_malformed string"]
-               for table, names in raw_columns().items()}
-    columns[BATCHES_TABLE] = ["table_name string", "batch string", "sha256 string", "row_count bigint",
-                              "loaded_at string"]
+    columns = {
+        table: [f"{name.lower()} string" for name in names] + ["_batch string", "_line bigint", "_malformed string"]
+        for table, names in raw_columns().items()
+    }
+    columns[BATCHES_TABLE] = [
+        "table_name string",
+        "batch string",
+        "sha256 string",
+        "row_count bigint",
+        "loaded_at string",
+    ]
     statements = [f"create database if not exists {SCHEMA}"]
     for table, definition in columns.items():
-        statements += [f"drop table if exists {SCHEMA}.{table}",
-                       f"create table {SCHEMA}.{table} ({', '.join(definition)}) using parquet "
-                       f"location '{files_dir / table}'"]
+        statements += [
+            f"drop table if exists {SCHEMA}.{table}",
+            f"create table {SCHEMA}.{table} ({', '.join(definition)}) using parquet location '{files_dir / table}'",
+        ]
     return statements
 
 
@@ -110,8 +123,12 @@ class SparkClusterTarget(Target):
 
     def _remove_unrecorded_files(self) -> None:
         """After `--full-refresh` the ledger forgot the earlier batches: their files must go too."""
-        recorded = {(table, f"{batch}.{sha[:12]}.parquet") for table, batch, sha in self.ledger.execute(
-            f"select table_name, batch, sha256 from {SCHEMA}.{BATCHES_TABLE}").fetchall()}
+        recorded = {
+            (table, f"{batch}.{sha[:12]}.parquet")
+            for table, batch, sha in self.ledger.execute(
+                f"select table_name, batch, sha256 from {SCHEMA}.{BATCHES_TABLE}"
+            ).fetchall()
+        }
         for table in raw_columns():
             for path in (self.files_dir / table).glob("*"):
                 if (table, path.name) not in recorded:

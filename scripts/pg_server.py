@@ -5,6 +5,7 @@ unprivileged OS user (PostgreSQL refuses to run as root) and is deleted on stop.
 per start and are written only to the state directory, never to the repository. When PGHOST is already
 set, the user's own server is used and nothing is started.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -19,10 +20,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Iterator
 
 if not __package__:  # run as a file (`python scripts/x.py`): import the project's modules as `-m` does
     sys.path[0] = str(Path(__file__).resolve().parents[1])
@@ -56,8 +57,14 @@ class ServerInfo:
     data_dir: str = ""  # empty for a server we did not start
 
     def env(self) -> dict[str, str]:
-        return {"PGHOST": self.host, "PGPORT": str(self.port), "PGUSER": self.user, "PGPASSWORD": self.password,
-                "PGDATABASE": self.database, "BI_READER_PASSWORD": self.bi_reader_password}
+        return {
+            "PGHOST": self.host,
+            "PGPORT": str(self.port),
+            "PGUSER": self.user,
+            "PGPASSWORD": self.password,
+            "PGDATABASE": self.database,
+            "BI_READER_PASSWORD": self.bi_reader_password,
+        }
 
 
 def write_private(path: Path, text: str) -> None:
@@ -106,10 +113,13 @@ def ensure_os_user() -> str | None:
     try:
         pwd.getpwnam(PG_USER_NAME)
     except KeyError:
-        result = subprocess.run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin",
-                                 PG_USER_NAME], capture_output=True, text=True)
+        result = subprocess.run(
+            ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", PG_USER_NAME],
+            capture_output=True,
+            text=True,
+        )
         if result.returncode != 0 and "already exists" not in result.stderr:
-            raise ServerError(f"cannot create OS user {PG_USER_NAME}: {result.stderr.strip()}")
+            raise ServerError(f"cannot create OS user {PG_USER_NAME}: {result.stderr.strip()}") from None
     return PG_USER_NAME
 
 
@@ -124,19 +134,27 @@ def run_as(os_user: str | None, command: list[str], what: str) -> None:
 def write_config(data_dir: Path, socket_dir: Path, port: int) -> None:
     # Throwaway data: durability settings off for speed.
     with (data_dir / "postgresql.conf").open("a", encoding="utf-8") as conf:
-        conf.write(f"\nlisten_addresses = '127.0.0.1'\nport = {port}\n"
-                   f"unix_socket_directories = '{socket_dir}'\nfsync = off\nsynchronous_commit = off\n"
-                   "full_page_writes = off\nmax_connections = 100\n")
+        conf.write(
+            f"\nlisten_addresses = '127.0.0.1'\nport = {port}\n"
+            f"unix_socket_directories = '{socket_dir}'\nfsync = off\nsynchronous_commit = off\n"
+            "full_page_writes = off\nmax_connections = 100\n"
+        )
     (data_dir / "pg_hba.conf").write_text(
-        "local all all trust\nhost all all 127.0.0.1/32 scram-sha-256\n", encoding="utf-8")
+        "local all all trust\nhost all all 127.0.0.1/32 scram-sha-256\n", encoding="utf-8"
+    )
 
 
 def connect(info: ServerInfo, user: str | None = None, password: str | None = None, database: str | None = None):
     import psycopg2
 
-    return psycopg2.connect(host=info.host, port=info.port, user=user or info.user,
-                            password=info.password if password is None else password,
-                            dbname=database or info.database, connect_timeout=5)
+    return psycopg2.connect(
+        host=info.host,
+        port=info.port,
+        user=user or info.user,
+        password=info.password if password is None else password,
+        dbname=database or info.database,
+        connect_timeout=5,
+    )
 
 
 def wait_until_ready(info: ServerInfo, timeout_s: float = 120.0) -> None:
@@ -149,7 +167,9 @@ def wait_until_ready(info: ServerInfo, timeout_s: float = 120.0) -> None:
             return
         except psycopg2.OperationalError as error:
             if time.monotonic() > deadline:
-                raise ServerError(f"server did not accept connections within {timeout_s:.0f}s: {error}".strip())
+                raise ServerError(
+                    f"server did not accept connections within {timeout_s:.0f}s: {error}".strip()
+                ) from None
             time.sleep(0.2)
 
 
@@ -159,10 +179,12 @@ def bootstrap(info: ServerInfo) -> None:
     admin.autocommit = True
     with admin.cursor() as cursor:
         cursor.execute(f"create database {DATABASE}")
-        cursor.execute(f"create role {BI_ROLE} login password %s nosuperuser nocreatedb nocreaterole",
-                       (info.bi_reader_password,))
-        cursor.execute(f"alter role {BI_ROLE} set idle_in_transaction_session_timeout = %s",
-                       (BI_IDLE_IN_TRANSACTION_LIMIT,))
+        cursor.execute(
+            f"create role {BI_ROLE} login password %s nosuperuser nocreatedb nocreaterole", (info.bi_reader_password,)
+        )
+        cursor.execute(
+            f"alter role {BI_ROLE} set idle_in_transaction_session_timeout = %s", (BI_IDLE_IN_TRANSACTION_LIMIT,)
+        )
         cursor.execute(f"grant connect on database {DATABASE} to {BI_ROLE}")
         cursor.execute(f"revoke temporary on database {DATABASE} from public")
     admin.close()
@@ -177,8 +199,15 @@ def start_server() -> ServerInfo:
     os_user = ensure_os_user()
     root = Path(tempfile.mkdtemp(prefix="ecommerce-pg-"))
     data_dir, socket_dir = root / "data", root / "socket"
-    info = ServerInfo("127.0.0.1", free_port(), "postgres", secrets.token_urlsafe(18), DATABASE,
-                      secrets.token_urlsafe(18), str(data_dir))
+    info = ServerInfo(
+        "127.0.0.1",
+        free_port(),
+        "postgres",
+        secrets.token_urlsafe(18),
+        DATABASE,
+        secrets.token_urlsafe(18),
+        str(data_dir),
+    )
     try:
         socket_dir.mkdir()
         if os_user:
@@ -189,12 +218,32 @@ def start_server() -> ServerInfo:
         write_private(password_file, info.password + "\n")
         if os_user:
             shutil.chown(password_file, os_user)
-        run_as(os_user, [pg_binary("initdb"), "-D", str(data_dir), "-U", info.user, "--pwfile", str(password_file),
-                         "--auth", "trust", "--encoding", "UTF8", "--locale", "C"], "initdb")
+        run_as(
+            os_user,
+            [
+                pg_binary("initdb"),
+                "-D",
+                str(data_dir),
+                "-U",
+                info.user,
+                "--pwfile",
+                str(password_file),
+                "--auth",
+                "trust",
+                "--encoding",
+                "UTF8",
+                "--locale",
+                "C",
+            ],
+            "initdb",
+        )
         password_file.unlink()
         write_config(data_dir, socket_dir, info.port)
-        run_as(os_user, [pg_binary("pg_ctl"), "-D", str(data_dir), "-l", str(root / "server.log"), "-w",
-                         "-t", "30", "start"], "pg_ctl start")
+        run_as(
+            os_user,
+            [pg_binary("pg_ctl"), "-D", str(data_dir), "-l", str(root / "server.log"), "-w", "-t", "30", "start"],
+            "pg_ctl start",
+        )
         wait_until_ready(info)
         bootstrap(info)
     except BaseException:
@@ -219,9 +268,14 @@ def stop_server(info: ServerInfo) -> None:
 def server_from_environment() -> ServerInfo | None:
     if not os.environ.get("PGHOST"):
         return None
-    return ServerInfo(os.environ["PGHOST"], int(os.environ.get("PGPORT", "5432")),
-                      os.environ.get("PGUSER", "postgres"), os.environ.get("PGPASSWORD", ""),
-                      os.environ.get("PGDATABASE", DATABASE), os.environ.get("BI_READER_PASSWORD", ""))
+    return ServerInfo(
+        os.environ["PGHOST"],
+        int(os.environ.get("PGPORT", "5432")),
+        os.environ.get("PGUSER", "postgres"),
+        os.environ.get("PGPASSWORD", ""),
+        os.environ.get("PGDATABASE", DATABASE),
+        os.environ.get("BI_READER_PASSWORD", ""),
+    )
 
 
 @contextmanager
@@ -264,8 +318,7 @@ def explain_connection_failure(host: str, port: int, user: str, database: str, e
     if "does not exist" in text and "database" in text:
         return f'database "{database}" does not exist — create it or set PGDATABASE'
     if "Connection refused" in text or "could not connect" in text or "timeout" in text.lower():
-        return (f"cannot reach PostgreSQL at {host}:{port} — is the server running? "
-                "(make pg-up starts a throwaway one)")
+        return f"cannot reach PostgreSQL at {host}:{port} — is the server running? (make pg-up starts a throwaway one)"
     return f"cannot connect to PostgreSQL at {host}:{port} as {user}: {text.strip().splitlines()[-1]}"
 
 
@@ -277,8 +330,14 @@ def check_connection() -> tuple[bool, str]:
     user = os.environ.get("PGUSER", "postgres")
     database = os.environ.get("PGDATABASE", DATABASE)
     try:
-        psycopg2.connect(host=host, port=port, user=user, password=os.environ.get("PGPASSWORD", ""),
-                         dbname=database, connect_timeout=5).close()
+        psycopg2.connect(
+            host=host,
+            port=port,
+            user=user,
+            password=os.environ.get("PGPASSWORD", ""),
+            dbname=database,
+            connect_timeout=5,
+        ).close()
     except psycopg2.Error as error:
         return False, explain_connection_failure(host, port, user, database, error)
     return True, f"ok: connected to {database} at {host}:{port} as {user}"
@@ -332,13 +391,19 @@ def command_stop(state_dir: Path) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
-    for name, help_text in (("start", "start a throwaway cluster and write env.sh"),
-                            ("stop", "stop the recorded cluster and delete its data"),
-                            ("check", "connect with the PG* variables and explain any failure in one line")):
+    for name, help_text in (
+        ("start", "start a throwaway cluster and write env.sh"),
+        ("stop", "stop the recorded cluster and delete its data"),
+        ("check", "connect with the PG* variables and explain any failure in one line"),
+    ):
         sub = commands.add_parser(name, help=help_text, description=help_text)
         if name != "check":
-            sub.add_argument("--state-dir", type=Path, default=Path("build/pg"),
-                             help="where state.json and env.sh live (default: build/pg)")
+            sub.add_argument(
+                "--state-dir",
+                type=Path,
+                default=Path("build/pg"),
+                help="where state.json and env.sh live (default: build/pg)",
+            )
     args = parser.parse_args(argv)
     try:
         if args.command == "start":

@@ -1,4 +1,5 @@
 """Progress and an ETA for long work (tqdm), on stderr and only on a terminal: logs, CI and tests stay quiet."""
+
 from __future__ import annotations
 
 from collections.abc import Callable

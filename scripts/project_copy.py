@@ -2,14 +2,24 @@
 
 Tests and the benchmark build in such copies, so they never touch the user's ecommerce.duckdb or target/.
 """
+
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-PROJECT_ITEMS = ("dbt_project.yml", "profiles.yml", "selectors.yml", "models", "macros", "tests", "analyses", "seeds",
-                 "dbt_plugins")
+PROJECT_ITEMS = (
+    "dbt_project.yml",
+    "profiles.yml",
+    "selectors.yml",
+    "models",
+    "macros",
+    "tests",
+    "analyses",
+    "seeds",
+    "dbt_plugins",
+)
 RAW_FILES = ("customers.csv", "products.csv", "transactions.csv")
 # What the Python test suite needs besides the dbt project, so pytest can run inside a copy.
 PYTHON_ITEMS = ("pytest.ini", "scripts", "tests")
@@ -40,8 +50,9 @@ def copy_checkout(destination: Path) -> Path:
     for item in PYTHON_ITEMS:
         source = REPO_ROOT / item
         if source.is_dir():
-            shutil.copytree(source, destination / item, ignore=shutil.ignore_patterns("__pycache__"),
-                            dirs_exist_ok=True)
+            shutil.copytree(
+                source, destination / item, ignore=shutil.ignore_patterns("__pycache__"), dirs_exist_ok=True
+            )
         else:
             shutil.copy2(source, destination / item)
     return destination

@@ -5,6 +5,7 @@ reads them from there. A file is accepted when it is UTF-8 text whose header nam
 in any order. A table's export may come as several batch files (`transactions.csv`,
 `transactions_2024-06-01.csv`, ... or `.parquet`), loaded in name order.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -43,8 +44,11 @@ def find_batches(raw_dir: Path, table: str) -> list[Path]:
     if not raw_dir.is_dir():
         raise RawFileError(f"{raw_dir}: folder is missing")
     batches = sorted(
-        path for path in raw_dir.iterdir()
-        if path.is_file() and path.name.startswith(table) and path.suffix in BATCH_SUFFIXES
+        path
+        for path in raw_dir.iterdir()
+        if path.is_file()
+        and path.name.startswith(table)
+        and path.suffix in BATCH_SUFFIXES
         and (path.stem == table or path.stem[len(table)] in "_-.")
     )
     if not batches:
@@ -58,13 +62,15 @@ def check_utf8_text(path: Path) -> None:
         offset = 0
         while chunk := handle.read(CHUNK_BYTES):
             if NUL in chunk:
-                raise RawFileError(f"{path}: binary file (NUL byte near byte {offset + chunk.index(NUL)}), not a CSV export")
+                raise RawFileError(
+                    f"{path}: binary file (NUL byte near byte {offset + chunk.index(NUL)}), not a CSV export"
+                )
             try:
                 decoder.decode(chunk)
             except UnicodeDecodeError as error:
                 raise RawFileError(
-                    f"{path}: not UTF-8 text (invalid byte near byte {offset + error.start}); "
-                    "re-export as UTF-8") from None
+                    f"{path}: not UTF-8 text (invalid byte near byte {offset + error.start}); re-export as UTF-8"
+                ) from None
             offset += len(chunk)
         try:
             decoder.decode(b"", final=True)
@@ -89,13 +95,19 @@ def check_header(path: Path, header: list[str], expected: list[str]) -> None:
     unexpected = [name for name in header if name not in expected]
     repeated = sorted({name for name in header if header.count(name) > 1})
     if missing or unexpected or repeated:
-        details = "; ".join(part for part in (
-            f"missing {', '.join(missing)}" if missing else "",
-            f"unexpected {', '.join(unexpected)}" if unexpected else "",
-            f"repeated {', '.join(repeated)}" if repeated else "",
-        ) if part)
-        raise RawFileError(f"{path}: wrong header {','.join(header)!r} ({details}); "
-                           f"expected the columns {','.join(expected)!r} in any order")
+        details = "; ".join(
+            part
+            for part in (
+                f"missing {', '.join(missing)}" if missing else "",
+                f"unexpected {', '.join(unexpected)}" if unexpected else "",
+                f"repeated {', '.join(repeated)}" if repeated else "",
+            )
+            if part
+        )
+        raise RawFileError(
+            f"{path}: wrong header {','.join(header)!r} ({details}); "
+            f"expected the columns {','.join(expected)!r} in any order"
+        )
 
 
 def check_csv_file(path: Path, table: str) -> list[str]:

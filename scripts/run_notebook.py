@@ -4,6 +4,7 @@
 notebook reports/ecommerce_analysis.html (git-ignored: only the charts the README shows are committed). The
 committed notebook itself stays without outputs.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,8 +25,9 @@ def execute_notebook(notebook: Path, env: dict[str, str], timeout_s: int = 300):
     previous = {name: os.environ.get(name) for name in env}
     os.environ.update(env)  # the kernel inherits this process's environment
     try:
-        NotebookClient(document, timeout=timeout_s, kernel_name="python3",
-                       resources={"metadata": {"path": str(PROJECT_ROOT)}}).execute()
+        NotebookClient(
+            document, timeout=timeout_s, kernel_name="python3", resources={"metadata": {"path": str(PROJECT_ROOT)}}
+        ).execute()
     finally:
         for name, value in previous.items():
             if value is None:
@@ -44,10 +46,15 @@ def export_html(document, destination: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--report-dir", type=Path, default=None,
-                        help="write every chart as PNG and the executed notebook as HTML here")
-    parser.add_argument("--serving-path", type=Path, default=None,
-                        help="the published marts file (default: ECOMMERCE_SERVING_PATH or serving/ecommerce_marts.duckdb)")
+    parser.add_argument(
+        "--report-dir", type=Path, default=None, help="write every chart as PNG and the executed notebook as HTML here"
+    )
+    parser.add_argument(
+        "--serving-path",
+        type=Path,
+        default=None,
+        help="the published marts file (default: ECOMMERCE_SERVING_PATH or serving/ecommerce_marts.duckdb)",
+    )
     args = parser.parse_args(argv)
     env: dict[str, str] = {}
     if args.serving_path:

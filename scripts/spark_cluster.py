@@ -12,6 +12,7 @@ A failed start stops whatever it had started; `stop` ends each process group and
 The Thrift server has no authentication and no access control: anyone who reaches the port reads and
 writes every table, which is why everything listens on 127.0.0.1 only.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,9 +27,9 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Callable
 
 HOST = "127.0.0.1"
 WORKERS = 2
@@ -60,9 +61,13 @@ class Cluster:
 
     def env(self) -> dict[str, str]:
         """The variables the `spark_cluster` dbt target and the loader read."""
-        return {"SPARK_HOST": HOST, "SPARK_PORT": str(self.thrift_port), "SPARK_USER": "dbt",
-                "SPARK_MASTER_URL": f"spark://{HOST}:{self.master_port}",
-                "SPARK_WAREHOUSE_DIR": str(self.warehouse_dir)}
+        return {
+            "SPARK_HOST": HOST,
+            "SPARK_PORT": str(self.thrift_port),
+            "SPARK_USER": "dbt",
+            "SPARK_MASTER_URL": f"spark://{HOST}:{self.master_port}",
+            "SPARK_WAREHOUSE_DIR": str(self.warehouse_dir),
+        }
 
 
 def pyspark_home() -> Path:
@@ -125,8 +130,9 @@ def alive(pgid: int) -> bool:
     return False
 
 
-def wait_for(condition: Callable[[], bool], what: str, pids: dict[str, int], logs: Path,
-             timeout_s: float = START_TIMEOUT_S) -> None:
+def wait_for(
+    condition: Callable[[], bool], what: str, pids: dict[str, int], logs: Path, timeout_s: float = START_TIMEOUT_S
+) -> None:
     """Poll `condition` until true; fail at once when a started process died, or after `timeout_s`."""
     deadline = time.monotonic() + timeout_s
     while not condition():
@@ -160,27 +166,37 @@ def alive_workers(ui_port: int) -> int:
 def launch(name: str, command: list[str], env: dict[str, str], logs: Path) -> int:
     """Start `command` in a process group of its own (so stop can end its JVM and any child); returns the pid."""
     with (logs / f"{name}.log").open("ab") as log:
-        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                   env=env, start_new_session=True)
+        process = subprocess.Popen(
+            command, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env, start_new_session=True
+        )
     return process.pid
 
 
 def spark_env(state_dir: Path, daemon_memory: str = DAEMON_MEMORY) -> dict[str, str]:
     """Spark's launcher reads these; it sizes the Thrift server's JVM from SPARK_DAEMON_MEMORY too."""
     state = state_dir.resolve()
-    return {**os.environ, "SPARK_HOME": str(pyspark_home()), "SPARK_LOCAL_IP": HOST,
-            "SPARK_LOG_DIR": str(state / "logs"),
-            "SPARK_DAEMON_MEMORY": daemon_memory, "SPARK_CONF_DIR": str(state / "conf"),
-            # The master's REST submission server would listen on the fixed port 6066: not needed here.
-            "SPARK_MASTER_OPTS": "-Dspark.master.rest.enabled=false", "PYSPARK_PYTHON": sys.executable}
+    return {
+        **os.environ,
+        "SPARK_HOME": str(pyspark_home()),
+        "SPARK_LOCAL_IP": HOST,
+        "SPARK_LOG_DIR": str(state / "logs"),
+        "SPARK_DAEMON_MEMORY": daemon_memory,
+        "SPARK_CONF_DIR": str(state / "conf"),
+        # The master's REST submission server would listen on the fixed port 6066: not needed here.
+        "SPARK_MASTER_OPTS": "-Dspark.master.rest.enabled=false",
+        "PYSPARK_PYTHON": sys.executable,
+    }
 
 
 def thrift_command(state_dir: Path, cluster: Cluster, executor_memory: str) -> list[str]:
     state = state_dir.resolve()
     confs = {
         "spark.master": f"spark://{HOST}:{cluster.master_port}",
-        "spark.driver.host": HOST, "spark.driver.bindAddress": HOST,
-        "spark.executor.memory": executor_memory, "spark.executor.cores": "1", "spark.cores.max": str(WORKERS),
+        "spark.driver.host": HOST,
+        "spark.driver.bindAddress": HOST,
+        "spark.executor.memory": executor_memory,
+        "spark.executor.cores": "1",
+        "spark.cores.max": str(WORKERS),
         "spark.sql.shuffle.partitions": str(SHUFFLE_PARTITIONS),
         # Every executor reads the same local disk: waiting up to 3 s for a "local" one only delays tasks.
         "spark.locality.wait": "0s",
@@ -189,16 +205,25 @@ def thrift_command(state_dir: Path, cluster: Cluster, executor_memory: str) -> l
         "spark.sql.warehouse.dir": str(state / "warehouse"),
         # The embedded Hive metastore: Derby files beside the warehouse, never in the working directory.
         "spark.driver.extraJavaOptions": f"-Dderby.system.home={state}",
-        "spark.hadoop.javax.jdo.option.ConnectionURL":
-            f"jdbc:derby:;databaseName={state / 'metastore_db'};create=true",
+        "spark.hadoop.javax.jdo.option.ConnectionURL": f"jdbc:derby:;databaseName={state / 'metastore_db'};create=true",
         "spark.local.dir": str(state / "tmp"),
     }
-    command = [str(pyspark_home() / "bin" / "spark-submit"), "--class", THRIFT_SERVER_CLASS,
-               "--name", "ecommerce-thrift"]
+    command = [
+        str(pyspark_home() / "bin" / "spark-submit"),
+        "--class",
+        THRIFT_SERVER_CLASS,
+        "--name",
+        "ecommerce-thrift",
+    ]
     for key, value in confs.items():
         command += ["--conf", f"{key}={value}"]
-    command += ["spark-internal", "--hiveconf", f"hive.server2.thrift.port={cluster.thrift_port}",
-                "--hiveconf", f"hive.server2.thrift.bind.host={HOST}"]
+    command += [
+        "spark-internal",
+        "--hiveconf",
+        f"hive.server2.thrift.port={cluster.thrift_port}",
+        "--hiveconf",
+        f"hive.server2.thrift.bind.host={HOST}",
+    ]
     return command
 
 
@@ -222,30 +247,70 @@ def start(state_dir: Path, thrift_port: int = 0, executor_memory: str = EXECUTOR
     for folder in ("logs", "conf", "work", "tmp", "warehouse"):
         (state_dir / folder).mkdir(parents=True, exist_ok=True)
     logs = state_dir / "logs"
-    cluster = Cluster(str(state_dir.resolve()), free_port(), free_port(),
-                      chosen_port(thrift_port, "--thrift-port"), {})
+    cluster = Cluster(str(state_dir.resolve()), free_port(), free_port(), chosen_port(thrift_port, "--thrift-port"), {})
     env = spark_env(state_dir)
     spark_class = str(pyspark_home() / "bin" / "spark-class")
     try:
-        cluster.pids["master"] = launch("master", [
-            spark_class, "org.apache.spark.deploy.master.Master", "--host", HOST,
-            "--port", str(cluster.master_port), "--webui-port", str(cluster.master_ui_port)], env, logs)
+        cluster.pids["master"] = launch(
+            "master",
+            [
+                spark_class,
+                "org.apache.spark.deploy.master.Master",
+                "--host",
+                HOST,
+                "--port",
+                str(cluster.master_port),
+                "--webui-port",
+                str(cluster.master_ui_port),
+            ],
+            env,
+            logs,
+        )
         write_state(state_dir, cluster)  # recorded at once, so `stop` finds even a half-started cluster
-        wait_for(lambda: port_open(cluster.master_port) and port_open(cluster.master_ui_port),
-                 f"the master on port {cluster.master_port}", cluster.pids, logs)
+        wait_for(
+            lambda: port_open(cluster.master_port) and port_open(cluster.master_ui_port),
+            f"the master on port {cluster.master_port}",
+            cluster.pids,
+            logs,
+        )
         for number in range(1, WORKERS + 1):
-            cluster.pids[f"worker{number}"] = launch(f"worker{number}", [
-                spark_class, "org.apache.spark.deploy.worker.Worker", f"spark://{HOST}:{cluster.master_port}",
-                "--host", HOST, "--webui-port", str(free_port()), "--cores", "1", "--memory", executor_memory,
-                "--work-dir", str(state_dir.resolve() / "work" / f"worker{number}")], env, logs)
+            cluster.pids[f"worker{number}"] = launch(
+                f"worker{number}",
+                [
+                    spark_class,
+                    "org.apache.spark.deploy.worker.Worker",
+                    f"spark://{HOST}:{cluster.master_port}",
+                    "--host",
+                    HOST,
+                    "--webui-port",
+                    str(free_port()),
+                    "--cores",
+                    "1",
+                    "--memory",
+                    executor_memory,
+                    "--work-dir",
+                    str(state_dir.resolve() / "work" / f"worker{number}"),
+                ],
+                env,
+                logs,
+            )
             write_state(state_dir, cluster)
-        wait_for(lambda: alive_workers(cluster.master_ui_port) >= WORKERS,
-                 f"{WORKERS} workers to register with the master", cluster.pids, logs)
-        cluster.pids["thrift"] = launch("thrift", thrift_command(state_dir, cluster, executor_memory),
-                                        spark_env(state_dir, DRIVER_MEMORY), logs)
+        wait_for(
+            lambda: alive_workers(cluster.master_ui_port) >= WORKERS,
+            f"{WORKERS} workers to register with the master",
+            cluster.pids,
+            logs,
+        )
+        cluster.pids["thrift"] = launch(
+            "thrift", thrift_command(state_dir, cluster, executor_memory), spark_env(state_dir, DRIVER_MEMORY), logs
+        )
         write_state(state_dir, cluster)
-        wait_for(lambda: port_open(cluster.thrift_port), f"the Thrift server on port {cluster.thrift_port}",
-                 cluster.pids, logs)
+        wait_for(
+            lambda: port_open(cluster.thrift_port),
+            f"the Thrift server on port {cluster.thrift_port}",
+            cluster.pids,
+            logs,
+        )
     except BaseException:
         stop_processes(cluster.pids)
         state_file(state_dir).unlink(missing_ok=True)
@@ -317,25 +382,37 @@ def write_env_file(state_dir: Path, cluster: Cluster) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter,
-                                     epilog="\n".join(__doc__.splitlines()[1:]))
+    parser = argparse.ArgumentParser(
+        description=__doc__.splitlines()[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="\n".join(__doc__.splitlines()[1:]),
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     start_parser = commands.add_parser("start", help="start master, workers and Thrift server; write env.sh")
-    start_parser.add_argument("--thrift-port", type=int, default=0,
-                              help="port of the Thrift server dbt connects to (default: a free one)")
-    start_parser.add_argument("--executor-memory", default=EXECUTOR_MEMORY,
-                              help=f"memory per worker and executor (default: {EXECUTOR_MEMORY})")
+    start_parser.add_argument(
+        "--thrift-port", type=int, default=0, help="port of the Thrift server dbt connects to (default: a free one)"
+    )
+    start_parser.add_argument(
+        "--executor-memory",
+        default=EXECUTOR_MEMORY,
+        help=f"memory per worker and executor (default: {EXECUTOR_MEMORY})",
+    )
     commands.add_parser("stop", help="stop every process of the recorded cluster (keeps the warehouse)")
     for sub in commands.choices.values():
-        sub.add_argument("--state-dir", type=Path, default=Path("build/spark-cluster"),
-                         help="warehouse, metastore, logs, cluster.json and env.sh (default: build/spark-cluster)")
+        sub.add_argument(
+            "--state-dir",
+            type=Path,
+            default=Path("build/spark-cluster"),
+            help="warehouse, metastore, logs, cluster.json and env.sh (default: build/spark-cluster)",
+        )
     args = parser.parse_args(argv)
     try:
         if args.command == "start":
             cluster = start(args.state_dir, args.thrift_port, args.executor_memory)
-            print(f"Spark cluster up: master spark://{HOST}:{cluster.master_port}, {WORKERS} workers, Thrift server "
-                  f"on {HOST}:{cluster.thrift_port}; connection settings: source {args.state_dir / 'env.sh'}")
+            print(
+                f"Spark cluster up: master spark://{HOST}:{cluster.master_port}, {WORKERS} workers, Thrift server "
+                f"on {HOST}:{cluster.thrift_port}; connection settings: source {args.state_dir / 'env.sh'}"
+            )
             return 0
         print("stopped" if stop(args.state_dir) else "no cluster recorded; nothing to stop")
         return 0

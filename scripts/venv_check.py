@@ -4,6 +4,7 @@ Run with a Python that lacks the project's packages (`python3 scripts/load_raw.p
 command would otherwise end in a traceback about `duckdb` or `pandas`. Standard library only, so it always
 imports.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -22,5 +23,7 @@ def require_modules(command: str, *modules: str) -> None:
     missing = missing_modules(modules)
     if missing:
         project = Path(__file__).resolve().parents[1]
-        sys.exit(f"{command}: {missing[0]} is not installed for {sys.executable}; set up the project's venv "
-                 f"first: cd '{project}' && {SETUP}")
+        sys.exit(
+            f"{command}: {missing[0]} is not installed for {sys.executable}; set up the project's venv "
+            f"first: cd '{project}' && {SETUP}"
+        )

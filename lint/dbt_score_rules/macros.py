@@ -5,6 +5,7 @@ implements (`add_days` in macros/_macros.yml): dbt's docs show that description,
 variant would only let the copies drift. This rule asks every other macro for a description, exactly like
 the built-in rule it replaces (disabled in pyproject.toml).
 """
+
 import re
 
 from dbt_score import Macro, RuleViolation, rule

@@ -7,12 +7,14 @@ computed in 4-byte floats, or from the wrong numerator, is off by far more. An a
 share be a whole percentage point off.
 Used to compare a mart with the pandas reference and one engine's mart with another's.
 """
+
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -52,8 +54,9 @@ def normalise(value: Any, kind: str) -> Any:
     return value
 
 
-def column_kind(column: str, money: Iterable[str], approx: Iterable[str], dates: Iterable[str],
-                ints: Iterable[str]) -> str:
+def column_kind(
+    column: str, money: Iterable[str], approx: Iterable[str], dates: Iterable[str], ints: Iterable[str]
+) -> str:
     for kind, columns in (("money", money), ("approx", approx), ("date", dates), ("int", ints)):
         if column in columns:
             return kind
@@ -61,8 +64,10 @@ def column_kind(column: str, money: Iterable[str], approx: Iterable[str], dates:
 
 
 def rows_of(frame: pd.DataFrame, columns: list[str], key: list[str], kinds: dict[str, str]) -> list[tuple]:
-    rows = [tuple(normalise(value, kinds[column]) for column, value in zip(columns, record))
-            for record in frame[columns].itertuples(index=False, name=None)]
+    rows = [
+        tuple(normalise(value, kinds[column]) for column, value in zip(columns, record))
+        for record in frame[columns].itertuples(index=False, name=None)
+    ]
     key_positions = [columns.index(k) for k in key]
     return sorted(rows, key=lambda row: tuple((row[i] is None, str(row[i])) for i in key_positions))
 
@@ -75,9 +80,17 @@ def cells_match(left: Any, right: Any, kind: str) -> bool:
     return left == right
 
 
-def assert_frames_match(actual: pd.DataFrame, expected: pd.DataFrame, key: list[str], *,
-                        money: Iterable[str] = (), approx: Iterable[str] = (), dates: Iterable[str] = (),
-                        ints: Iterable[str] = (), label: str = "") -> None:
+def assert_frames_match(
+    actual: pd.DataFrame,
+    expected: pd.DataFrame,
+    key: list[str],
+    *,
+    money: Iterable[str] = (),
+    approx: Iterable[str] = (),
+    dates: Iterable[str] = (),
+    ints: Iterable[str] = (),
+    label: str = "",
+) -> None:
     """Fail with the first differing rows unless both frames hold the same rows (compared on `expected`'s columns)."""
     columns = list(expected.columns)
     missing = [c for c in columns if c not in actual.columns]
@@ -85,8 +98,7 @@ def assert_frames_match(actual: pd.DataFrame, expected: pd.DataFrame, key: list[
     kinds = {c: column_kind(c, money, approx, dates, ints) for c in columns}
     actual_rows = rows_of(actual, columns, key, kinds)
     expected_rows = rows_of(expected, columns, key, kinds)
-    assert len(actual_rows) == len(expected_rows), \
-        f"{label}: {len(actual_rows)} rows, expected {len(expected_rows)}"
+    assert len(actual_rows) == len(expected_rows), f"{label}: {len(actual_rows)} rows, expected {len(expected_rows)}"
     differences = []
     for actual_row, expected_row in zip(actual_rows, expected_rows):
         bad = [(c, a, e) for c, a, e in zip(columns, actual_row, expected_row) if not cells_match(a, e, kinds[c])]
@@ -94,4 +106,5 @@ def assert_frames_match(actual: pd.DataFrame, expected: pd.DataFrame, key: list[
             differences.append((dict(zip(key, (expected_row[columns.index(k)] for k in key))), bad))
     assert not differences, f"{label}: {len(differences)} rows differ; first ones:\n" + "\n".join(
         f"  at {where}: " + ", ".join(f"{c}: got {a!r}, expected {e!r}" for c, a, e in bad)
-        for where, bad in differences[:5])
+        for where, bad in differences[:5]
+    )

@@ -1,4 +1,5 @@
 """Shared fixtures: generated raw data sets and isolated dbt builds, made once per test session."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """Run the dbt project in an isolated copy, so tests never touch the user's ecommerce.duckdb or target/."""
+
 from __future__ import annotations
 
 import os
@@ -8,7 +9,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scripts.project_copy import REPO_ROOT, copy_project, replace_seeds
-
 
 # profiles.yml: the PostgreSQL targets (`dev` prefixes every schema with its own name).
 POSTGRES_TARGETS = ("postgres", "prod", "ci", "dev")
@@ -26,7 +26,7 @@ class DbtProject:
     env: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def copy_of_repo(cls, destination: Path, raw_dir: Path | None = None) -> "DbtProject":
+    def copy_of_repo(cls, destination: Path, raw_dir: Path | None = None) -> DbtProject:
         copy_project(destination, seeds_from=raw_dir)
         return cls(root=destination, env={"ECOMMERCE_DUCKDB_PATH": str(destination / "ecommerce.duckdb")})
 
@@ -42,13 +42,18 @@ class DbtProject:
     def duckdb_path(self) -> Path:
         return Path(self.env["ECOMMERCE_DUCKDB_PATH"])
 
-    def dbt(self, *args: str, check: bool = True, extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    def dbt(
+        self, *args: str, check: bool = True, extra_env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess:
         """Run `dbt <args>` inside the copy; raise DbtCommandFailed with dbt's output when it fails."""
         env = {**os.environ, **self.env, **(extra_env or {}), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
         dbt = Path(sys.executable).parent / "dbt"
         result = subprocess.run(
             [str(dbt), *args, "--project-dir", str(self.root), "--profiles-dir", str(self.root)],
-            cwd=self.root, env=env, capture_output=True, text=True,
+            cwd=self.root,
+            env=env,
+            capture_output=True,
+            text=True,
         )
         if check and result.returncode != 0:
             raise DbtCommandFailed(f"dbt {' '.join(args)} failed:\n{result.stdout[-6000:]}\n{result.stderr[-2000:]}")
@@ -60,7 +65,11 @@ class DbtProject:
         env = {**os.environ, **self.env}
         result = subprocess.run(
             [sys.executable, "-m", "scripts.load_raw", str(raw_dir), "--target", target, *args],
-            cwd=REPO_ROOT, env=env, capture_output=True, text=True)
+            cwd=REPO_ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
         if check and result.returncode != 0:
             raise DbtCommandFailed(f"load_raw {raw_dir} failed:\n{result.stdout}\n{result.stderr}")
         return result
@@ -78,8 +87,13 @@ class DbtProject:
         import pandas as pd
         import psycopg2
 
-        connection = psycopg2.connect(host=self.env["PGHOST"], port=self.env["PGPORT"], user=self.env["PGUSER"],
-                                      password=self.env["PGPASSWORD"], dbname=self.env["PGDATABASE"])
+        connection = psycopg2.connect(
+            host=self.env["PGHOST"],
+            port=self.env["PGPORT"],
+            user=self.env["PGUSER"],
+            password=self.env["PGPASSWORD"],
+            dbname=self.env["PGDATABASE"],
+        )
         try:
             with connection.cursor() as cursor:
                 cursor.execute(sql)

@@ -4,6 +4,7 @@ Hand-written, with the verdict each must get: copies that differ only in the let
 Unicode spaces are duplicates, a name differing only in case makes a conflict, Unicode spaces around a price
 are trimmed, dates outside the plausible window (2000-01-01 .. 2099-12-31) are refused.
 """
+
 from __future__ import annotations
 
 import csv
@@ -22,8 +23,12 @@ EDGE_ROWS: list[tuple[str, list[str], str, str | None]] = [
     ("products", ["PX901", "Lamp", "Home Decor", f"12.50{NBSP}"], "PX901", None),
     ("products", ["PX902", "Mug", "Home Decor", f"{ZWSP}7.00"], "PX902", None),
     ("transactions", ["TX901", "CX901", "PX901", "2024-03-04 10:00:00", "2", f"25.00{NBSP}", "12.50"], "TX901", None),
-    ("transactions", ["tx901", "CX901", "PX901", "2024-03-04 10:00:00", "2", "25.00", f"12.50{IDEOGRAPHIC_SPACE}"],
-     "TX901", "duplicate"),
+    (
+        "transactions",
+        ["tx901", "CX901", "PX901", "2024-03-04 10:00:00", "2", "25.00", f"12.50{IDEOGRAPHIC_SPACE}"],
+        "TX901",
+        "duplicate",
+    ),
     ("transactions", ["TX902", "CX901", "PX902", "9999-12-31 23:59:59", "1", "7.00", "7.00"], "TX902", "bad_timestamp"),
     ("transactions", ["TX903", "CX901", "PX902", "1999-12-31 12:00:00", "1", "7.00", "7.00"], "TX903", "bad_timestamp"),
 ]
@@ -39,7 +44,8 @@ def add_edge_rows(raw_dir: Path) -> None:
         with path.open("a", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\n")
             for position, (row_table, row, record_id, reason) in enumerate(
-                    [edge for edge in EDGE_ROWS if edge[0] == table], start=rows_before + 1):
+                [edge for edge in EDGE_ROWS if edge[0] == table], start=rows_before + 1
+            ):
                 writer.writerow(row)
                 if reason:
                     defects.append([row_table, record_id, position, reason])

@@ -1,4 +1,5 @@
 """Shared by the Spark tests: every node of a build passed, and reading a table through the Thrift server."""
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """The benchmark's pandas competitor computes the same marts as the test oracle, so the race is fair."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -15,13 +16,23 @@ def fast(dirty_raw_dir: Path) -> pandas_pipeline.Cleaned:
     return pandas_pipeline.clean_raw(dirty_raw_dir)
 
 
-@pytest.mark.parametrize("name", ["revenue_daily", "revenue_monthly", "customer_lifetime_value",
-                                  "customer_segments", "customer_favorite_category"])
+@pytest.mark.parametrize(
+    "name",
+    ["revenue_daily", "revenue_monthly", "customer_lifetime_value", "customer_segments", "customer_favorite_category"],
+)
 def test_pandas_pipeline_mart_matches_the_oracle(fast, reference_marts: dict, name: str) -> None:
     spec = next(spec for spec in MARTS if spec.name == name)
     expected = reference_marts[name]
-    assert_frames_match(pandas_pipeline.all_marts(fast)[name], expected, spec.key, money=spec.money,
-                        approx=spec.approx, dates=spec.dates, ints=spec.ints, label=f"pandas {name}")
+    assert_frames_match(
+        pandas_pipeline.all_marts(fast)[name],
+        expected,
+        spec.key,
+        money=spec.money,
+        approx=spec.approx,
+        dates=spec.dates,
+        ints=spec.ints,
+        label=f"pandas {name}",
+    )
 
 
 @pytest.mark.parametrize("table", ["customers", "products", "transactions"])

@@ -1,4 +1,5 @@
 """Chart takeaways are computed from the data: checked on tiny frames whose answers are worked out by hand."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -9,16 +10,25 @@ from notebooks import charts
 
 
 def test_pareto_takeaway_counts_the_flagged_customers() -> None:
-    clv = pd.DataFrame({"revenue_rank": [1, 2, 3, 4], "cumulative_revenue_share": [0.5, 0.8, 0.9, 1.0],
-                        "is_top_80pct": [True, True, False, False]})
+    clv = pd.DataFrame(
+        {
+            "revenue_rank": [1, 2, 3, 4],
+            "cumulative_revenue_share": [0.5, 0.8, 0.9, 1.0],
+            "is_top_80pct": [True, True, False, False],
+        }
+    )
     figure, takeaway = charts.pareto_curve(clv)
     assert takeaway == "50% of buying customers (2) make 80 % of revenue."
     assert figure.axes[0].get_title() == "Pareto curve of customer revenue"
 
 
 def test_growth_bars_are_coloured_by_sign_and_the_best_month_is_named() -> None:
-    monthly = pd.DataFrame({"revenue_month": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-03-01"]),
-                            "mom_growth_pct": [None, -10.0, 25.5]})
+    monthly = pd.DataFrame(
+        {
+            "revenue_month": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-03-01"]),
+            "mom_growth_pct": [None, -10.0, 25.5],
+        }
+    )
     figure, takeaway = charts.mom_growth(monthly)
     assert takeaway == "1 of 2 months grew; the strongest was 2024-03 at +25.5 %."
     colours = [bar.get_facecolor() for bar in figure.axes[0].patches]
@@ -27,25 +37,47 @@ def test_growth_bars_are_coloured_by_sign_and_the_best_month_is_named() -> None:
 
 
 def test_segment_takeaway_shares_and_counts() -> None:
-    segments = pd.DataFrame({"segment": ["Active", "Active", "Active", "Dormant", "Churned", "Never purchased",
-                                         "Never purchased", "Active"]})
+    segments = pd.DataFrame(
+        {
+            "segment": [
+                "Active",
+                "Active",
+                "Active",
+                "Dormant",
+                "Churned",
+                "Never purchased",
+                "Never purchased",
+                "Active",
+            ]
+        }
+    )
     _, takeaway = charts.segments(segments)
     # 4 Active of 8 = 50 %; 1 churned; 2 never bought.
     assert takeaway == "50% of 8 customers are Active; 1 have churned and 2 never bought."
 
 
 def test_daily_takeaway_names_the_best_day_and_the_last_average() -> None:
-    daily = pd.DataFrame({"revenue_date": [date(2024, 1, 1), date(2024, 1, 2), date(2024, 1, 3)],
-                          "revenue": [10.0, 1500.0, 20.0], "revenue_7d_avg": [10.0, 755.0, 510.0]})
+    daily = pd.DataFrame(
+        {
+            "revenue_date": [date(2024, 1, 1), date(2024, 1, 2), date(2024, 1, 3)],
+            "revenue": [10.0, 1500.0, 20.0],
+            "revenue_7d_avg": [10.0, 755.0, 510.0],
+        }
+    )
     _, takeaway = charts.daily_revenue(daily)
     assert takeaway == "Best day: 2024-01-02 with 1,500; the 7-day average ends at 510 per day."
 
 
 def test_cohort_takeaway_weights_month_one_by_cohort_size() -> None:
-    cohorts = pd.DataFrame({
-        "cohort_month": ["2024-01-01", "2024-01-01", "2024-02-01", "2024-02-01"],
-        "months_since_first_purchase": [0, 1, 0, 1], "cohort_size": [10, 10, 30, 30],
-        "active_customers": [10, 5, 30, 3], "retention_pct": [100.0, 50.0, 100.0, 10.0]})
+    cohorts = pd.DataFrame(
+        {
+            "cohort_month": ["2024-01-01", "2024-01-01", "2024-02-01", "2024-02-01"],
+            "months_since_first_purchase": [0, 1, 0, 1],
+            "cohort_size": [10, 10, 30, 30],
+            "active_customers": [10, 5, 30, 3],
+            "retention_pct": [100.0, 50.0, 100.0, 10.0],
+        }
+    )
     _, takeaway = charts.cohort_heatmap(cohorts)
     # (5 + 3) / (10 + 30) = 20 %, not the plain mean of 50 % and 10 %.
     assert takeaway == "On average 20.0 % of a cohort buys again in the month after its first purchase."
@@ -55,16 +87,24 @@ def test_region_and_category_takeaways() -> None:
     customers = pd.DataFrame({"region": ["Asia", "Europe", "Asia"], "total_revenue": [30.0, 50.0, 40.0]})
     _, region_takeaway = charts.revenue_by_region(customers)
     assert region_takeaway == "Asia brings the most revenue: 70 (58% of the total)."
-    quarterly = pd.DataFrame({"category": ["Books", "Toys", "Books", "Toys"],
-                              "revenue_quarter": ["2024-01-01", "2024-01-01", "2024-04-01", "2024-04-01"],
-                              "revenue": [5.0, 1.0, 25.0, 75.0]})
+    quarterly = pd.DataFrame(
+        {
+            "category": ["Books", "Toys", "Books", "Toys"],
+            "revenue_quarter": ["2024-01-01", "2024-01-01", "2024-04-01", "2024-04-01"],
+            "revenue": [5.0, 1.0, 25.0, 75.0],
+        }
+    )
     _, category_takeaway = charts.category_quarterly(quarterly)
     assert category_takeaway == "In 2024Q2, Toys led with 75 (75% of the quarter's revenue)."
 
 
 def test_rfm_takeaway_counts_champions_and_their_revenue_share() -> None:
-    rfm = pd.DataFrame({"rfm_segment": ["Champions", "Champions", "At risk", "Hibernating", "New"],
-                        "monetary": [500.0, 300.0, 100.0, 50.0, 50.0]})
+    rfm = pd.DataFrame(
+        {
+            "rfm_segment": ["Champions", "Champions", "At risk", "Hibernating", "New"],
+            "monetary": [500.0, 300.0, 100.0, 50.0, 50.0],
+        }
+    )
     figure, takeaway = charts.rfm_segments(rfm)
     # 2 of 5 buyers = 40 %; (500 + 300) / 1000 = 80 % of revenue; 1 At risk.
     assert takeaway == "Champions are 40% of 5 buyers (2) and bring 80% of revenue; 1 customers are At risk."
@@ -72,9 +112,13 @@ def test_rfm_takeaway_counts_champions_and_their_revenue_share() -> None:
 
 
 def test_new_vs_returning_takeaway_last_month_and_overall_shares() -> None:
-    activity = pd.DataFrame({"revenue_month": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-03-01"]),
-                             "new_customer_revenue": [100.0, 0.0, 25.0],
-                             "returning_customer_revenue": [0.0, 0.0, 75.0]})
+    activity = pd.DataFrame(
+        {
+            "revenue_month": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-03-01"]),
+            "new_customer_revenue": [100.0, 0.0, 25.0],
+            "returning_customer_revenue": [0.0, 0.0, 75.0],
+        }
+    )
     figure, takeaway = charts.new_vs_returning(activity)
     # March: 75 / 100 = 75 %; overall 75 / 200 = 38 % (an empty February counts as a month).
     assert takeaway == "Returning customers brought 75% of revenue in 2024-03 and 38% over all 3 months."
@@ -82,16 +126,21 @@ def test_new_vs_returning_takeaway_last_month_and_overall_shares() -> None:
 
 
 def test_cohort_value_takeaway_weights_cohorts_by_size_at_the_horizon() -> None:
-    cohorts = pd.DataFrame({
-        "cohort_month": ["2024-01-01"] * 4 + ["2024-02-01"] * 4,
-        "months_since_first_purchase": [0, 1, 2, 3] * 2,
-        "cohort_size": [1] * 4 + [3] * 4,
-        "cumulative_revenue": [10.0, 20.0, 30.0, 100.0, 30.0, 30.0, 60.0, 60.0],
-        "cumulative_revenue_per_customer": [10.0, 20.0, 30.0, 100.0, 10.0, 10.0, 20.0, 20.0]})
+    cohorts = pd.DataFrame(
+        {
+            "cohort_month": ["2024-01-01"] * 4 + ["2024-02-01"] * 4,
+            "months_since_first_purchase": [0, 1, 2, 3] * 2,
+            "cohort_size": [1] * 4 + [3] * 4,
+            "cumulative_revenue": [10.0, 20.0, 30.0, 100.0, 30.0, 30.0, 60.0, 60.0],
+            "cumulative_revenue_per_customer": [10.0, 20.0, 30.0, 100.0, 10.0, 10.0, 20.0, 20.0],
+        }
+    )
     _, takeaway = charts.cohort_value_curves(cohorts)
     # Month 3: (100 + 60) / (1 + 3) = 40, not the plain mean of 100 and 20; the best cohort is 2024-01.
-    assert takeaway == ("3 months after the first purchase a customer is worth 40 on average over 2 cohorts; "
-                        "the best cohort, 2024-01, reached 100.")
+    assert takeaway == (
+        "3 months after the first purchase a customer is worth 40 on average over 2 cohorts; "
+        "the best cohort, 2024-01, reached 100."
+    )
 
 
 def test_save_writes_a_png_only_when_a_directory_is_given(tmp_path) -> None:

@@ -1,4 +1,5 @@
 """The cleaning rules on hand-written rows: each edge case decided by hand, one raw row per case."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -61,8 +62,11 @@ LAST_CLEAN_DAY = "2024-03-04"
 
 def write_raw(raw_dir: Path) -> None:
     raw_dir.mkdir()
-    bodies = {"customers.csv": CUSTOMERS, "products.csv": PRODUCTS,
-              "transactions.csv": "".join(line + "\n" for line, _ in TRANSACTIONS)}
+    bodies = {
+        "customers.csv": CUSTOMERS,
+        "products.csv": PRODUCTS,
+        "transactions.csv": "".join(line + "\n" for line, _ in TRANSACTIONS),
+    }
     for name, body in bodies.items():
         (raw_dir / name).write_text(",".join(EXPECTED_HEADERS[name]) + "\n" + body, encoding="utf-8")
 
@@ -79,7 +83,8 @@ def edge_case_build(tmp_path_factory: pytest.TempPathFactory) -> DbtProject:
 
 def test_customer_reasons(edge_case_build: DbtProject) -> None:
     rows = edge_case_build.query(
-        "select coalesce(customer_id, '') as id, quarantine_reason from staging.quarantine_customers order by 1, 2")
+        "select coalesce(customer_id, '') as id, quarantine_reason from staging.quarantine_customers order by 1, 2"
+    )
     assert list(rows.itertuples(index=False, name=None)) == [
         ("", "missing_id"),
         ("C0003", "bad_signup_date"),  # 2023 is not a leap year
@@ -93,8 +98,10 @@ def test_customer_reasons(edge_case_build: DbtProject) -> None:
 
 
 def test_clean_customers_are_trimmed_and_upper_cased(edge_case_build: DbtProject) -> None:
-    rows = edge_case_build.query("select customer_id, customer_name, cast(signup_date as varchar) as signup "
-                                 "from staging.stg_customers order by 1")
+    rows = edge_case_build.query(
+        "select customer_id, customer_name, cast(signup_date as varchar) as signup "
+        "from staging.stg_customers order by 1"
+    )
     assert list(rows.itertuples(index=False, name=None)) == [
         ("C0001", "Ann Lee", "2023-01-15"),
         ("C0002", "Bo Chan", "2024-02-29"),
@@ -105,17 +112,22 @@ def test_clean_customers_are_trimmed_and_upper_cased(edge_case_build: DbtProject
 def test_product_reasons(edge_case_build: DbtProject) -> None:
     rows = edge_case_build.query("select product_id, quarantine_reason from staging.quarantine_products order by 1")
     assert list(rows.itertuples(index=False, name=None)) == [
-        ("P002", "bad_price"), ("P003", "bad_price"), ("P004", "bad_price"), ("P005", "bad_price"),
+        ("P002", "bad_price"),
+        ("P003", "bad_price"),
+        ("P004", "bad_price"),
+        ("P005", "bad_price"),
     ]
-    prices = edge_case_build.query("select product_id, cast(price as varchar) as price from staging.stg_products "
-                                   "order by 1")
+    prices = edge_case_build.query(
+        "select product_id, cast(price as varchar) as price from staging.stg_products order by 1"
+    )
     assert list(prices.itertuples(index=False, name=None)) == [("P001", "20.00"), ("P006", "15.50")]
 
 
 def test_transaction_reasons_row_by_row(edge_case_build: DbtProject) -> None:
     rows = edge_case_build.query(
         "select coalesce(transaction_id, '') as id, coalesce(customer_id, '') as customer, quarantine_reason "
-        "from staging.quarantine_transactions")
+        "from staging.quarantine_transactions"
+    )
     actual = sorted((row.id, row.quarantine_reason) for row in rows.itertuples())
     expected = sorted((line.split(",")[0].strip().upper(), reason) for line, reason in TRANSACTIONS if reason)
     assert actual == expected
@@ -134,6 +146,7 @@ def test_default_as_of_date_is_the_last_clean_day_not_a_later_refused_one(edge_c
 
 def test_revenue_is_the_raw_total_even_a_cent_off_quantity_times_price(edge_case_build: DbtProject) -> None:
     # T012: 3 x 20.00 = 60.00, but the shop booked 60.01 (within the tolerance): revenue is what was booked.
-    rows = edge_case_build.query("select cast(revenue as varchar) as revenue from marts.fct_transactions "
-                                 "where transaction_id = 'T012'")
+    rows = edge_case_build.query(
+        "select cast(revenue as varchar) as revenue from marts.fct_transactions where transaction_id = 'T012'"
+    )
     assert rows.revenue.tolist() == ["60.01"]

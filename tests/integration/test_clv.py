@@ -2,6 +2,7 @@
 (scripts/generate_data.py --clv-world, parameters in scripts/clv_world.py): `make predict`'s steps
 (build, fit in the model venv, load, build) recover the world's parameters and predict a holdout period.
 The rfm summary mart equals pymc-marketing's own rfm_summary on the committed sample."""
+
 from __future__ import annotations
 
 import json
@@ -39,10 +40,28 @@ def run_clv(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 def predict(project: DbtProject, dbt_vars: dict) -> None:
     """make predict's steps on a project copy."""
     project.dbt("build", "--vars", json.dumps(dbt_vars))
-    run_clv("-m", "clv.predict", "--serving", str(project.serving_path), "--out", str(project.root / "build" / "clv"),
-            cwd=REPO_ROOT)
-    result = subprocess.run([sys.executable, "-m", "scripts.load_predictions", str(project.root / "build" / "clv"),
-                             "--duckdb-path", str(project.duckdb_path)], cwd=REPO_ROOT, capture_output=True, text=True)
+    run_clv(
+        "-m",
+        "clv.predict",
+        "--serving",
+        str(project.serving_path),
+        "--out",
+        str(project.root / "build" / "clv"),
+        cwd=REPO_ROOT,
+    )
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "scripts.load_predictions",
+            str(project.root / "build" / "clv"),
+            "--duckdb-path",
+            str(project.duckdb_path),
+        ],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     project.dbt("build", "--vars", json.dumps(dbt_vars))
 
@@ -62,15 +81,19 @@ def test_the_fit_recovers_the_world_parameters(world_build: DbtProject) -> None:
     fitted = dict(zip(fitted.parameter_name, fitted.parameter_value))
     truth = World().as_dict()
     print("parameters (fitted vs world):", {name: (round(fitted[name], 3), value) for name, value in truth.items()})
-    off = {name: fitted[name] for name, value in truth.items()
-           if abs(fitted[name] - value) > PARAMETER_TOLERANCE * value}
+    off = {
+        name: fitted[name] for name, value in truth.items() if abs(fitted[name] - value) > PARAMETER_TOLERANCE * value
+    }
     assert not off, f"outside {PARAMETER_TOLERANCE:.0%} of {truth}: {off}"
 
 
 def test_the_holdout_total_is_close_to_what_happened(world_build: DbtProject) -> None:
     calibration = world_build.query("select * from marts.clv_calibration order by bin_order")
-    print(calibration[["calibration_frequency", "customers", "predicted_repeat_occasions",
-                       "actual_repeat_occasions"]].to_string(index=False))
+    print(
+        calibration[
+            ["calibration_frequency", "customers", "predicted_repeat_occasions", "actual_repeat_occasions"]
+        ].to_string(index=False)
+    )
     total = calibration[calibration.calibration_frequency == "total"].iloc[0]
     error = abs(total.predicted_repeat_occasions - total.actual_repeat_occasions) / total.actual_repeat_occasions
     print(f"holdout total error: {error:.1%}")
@@ -104,7 +127,8 @@ def test_rfm_summary_equals_pymc_marketing_rfm_summary_on_the_sample(tmp_path: P
         "lines = pd.read_csv(sys.argv[1], parse_dates=['transaction_date'])\n"
         "summary = rfm_summary(lines, 'customer_id', 'transaction_date', monetary_value_col='revenue',\n"
         "                      observation_period_end=sys.argv[2], time_unit='D')\n"
-        "summary.to_csv(sys.argv[3], index=False)\n")
+        "summary.to_csv(sys.argv[3], index=False)\n"
+    )
     out = tmp_path / "summary.csv"
     run_clv("-c", script, str(lines_csv), as_of, str(out), cwd=REPO_ROOT)
     expected = pd.read_csv(out, dtype={"customer_id": str}).set_index("customer_id").sort_index()

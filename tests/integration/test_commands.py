@@ -1,5 +1,6 @@
 """The helpers are a package: console commands (pyproject.toml), runnable as files too, and one readable line
 instead of a traceback when run outside the venv."""
+
 from __future__ import annotations
 
 import subprocess
@@ -21,17 +22,28 @@ def entry_points() -> dict[str, str]:
 def test_every_console_command_answers_help(command: str) -> None:
     # What the installed `command` script runs: `sys.exit(main())` with the user's arguments.
     module, function = entry_points()[command].split(":")
-    result = subprocess.run([sys.executable, "-c", f"import sys; from {module} import {function}; "
-                             f"sys.argv = [{command!r}, '--help']; sys.exit({function}())"],
-                            cwd=REPO_ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"import sys; from {module} import {function}; sys.argv = [{command!r}, '--help']; sys.exit({function}())",
+        ],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("usage:"), result.stdout
 
 
 @pytest.mark.parametrize("script", SCRIPTS)
 def test_a_script_runs_as_a_file(script: str, tmp_path: Path) -> None:
-    result = subprocess.run([sys.executable, str(REPO_ROOT / "scripts" / f"{script}.py"), "--help"],
-                            cwd=tmp_path, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, str(REPO_ROOT / "scripts" / f"{script}.py"), "--help"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("usage:")
 
@@ -39,8 +51,12 @@ def test_a_script_runs_as_a_file(script: str, tmp_path: Path) -> None:
 @pytest.mark.parametrize("script", ["load_raw", "generate_data", "pg_server"])
 def test_outside_the_venv_a_script_says_how_to_set_it_up(script: str, tmp_path: Path) -> None:
     # -S: a Python without any installed package, as the system Python of a machine without the venv.
-    result = subprocess.run([sys.executable, "-S", str(REPO_ROOT / "scripts" / f"{script}.py"), "--help"],
-                            cwd=tmp_path, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-S", str(REPO_ROOT / "scripts" / f"{script}.py"), "--help"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr

@@ -4,6 +4,7 @@ exposure `revenue_dashboard` lists exactly the marts it reads. No Superset neede
 Each breaking case starts from the committed bundle and changes one thing, as an edit in Superset's UI
 exported with `make bi-export` would.
 """
+
 from __future__ import annotations
 
 import copy
@@ -49,15 +50,19 @@ def test_additivity_comes_from_the_semantic_layer(definitions: Definitions) -> N
     assert definitions.marts["customer_lifetime_value"]["is_top_80pct"] == Kind.DIMENSION
 
 
-@pytest.mark.parametrize("table, metric, expression", [
-    ("revenue_daily", "revenue_7d_avg", "sum(revenue_7d_avg)"),  # the dashboard's metric before the rules
-    ("revenue_monthly", "mom_growth_pct", "max(mom_growth_pct)"),  # likewise
-    ("revenue_monthly", "mom_growth_pct", "avg(mom_growth_pct)"),
-    ("revenue_daily", "revenue", "sum(customers)"),  # distinct customers per day do not add up over days
-    ("revenue_daily", "revenue", "sum(cumulative_revenue)"),
-])
-def test_a_metric_aggregating_a_non_additive_column_is_refused(bundle: Bundle, definitions: Definitions,
-                                                               table: str, metric: str, expression: str) -> None:
+@pytest.mark.parametrize(
+    "table, metric, expression",
+    [
+        ("revenue_daily", "revenue_7d_avg", "sum(revenue_7d_avg)"),  # the dashboard's metric before the rules
+        ("revenue_monthly", "mom_growth_pct", "max(mom_growth_pct)"),  # likewise
+        ("revenue_monthly", "mom_growth_pct", "avg(mom_growth_pct)"),
+        ("revenue_daily", "revenue", "sum(customers)"),  # distinct customers per day do not add up over days
+        ("revenue_daily", "revenue", "sum(cumulative_revenue)"),
+    ],
+)
+def test_a_metric_aggregating_a_non_additive_column_is_refused(
+    bundle: Bundle, definitions: Definitions, table: str, metric: str, expression: str
+) -> None:
     set_metric(bundle, table, metric, expression)
     problems = bundle_problems(bundle, definitions)
     column = expression.split("(")[1].rstrip(")")
@@ -66,9 +71,14 @@ def test_a_metric_aggregating_a_non_additive_column_is_refused(bundle: Bundle, d
 
 
 def test_an_ad_hoc_metric_made_in_a_chart_is_checked_too(bundle: Bundle, definitions: Definitions) -> None:
-    chart(bundle, "Monthly revenue and MoM growth")["params"]["metrics_b"] = [{
-        "expressionType": "SIMPLE", "aggregate": "AVG", "label": "AVG(mom_growth_pct)",
-        "column": {"column_name": "mom_growth_pct"}}]
+    chart(bundle, "Monthly revenue and MoM growth")["params"]["metrics_b"] = [
+        {
+            "expressionType": "SIMPLE",
+            "aggregate": "AVG",
+            "label": "AVG(mom_growth_pct)",
+            "column": {"column_name": "mom_growth_pct"},
+        }
+    ]
     problems = bundle_problems(bundle, definitions)
     assert len(problems) == 1
     assert "chart 'Monthly revenue and MoM growth', metric AVG(mom_growth_pct): avg(mom_growth_pct)" in problems[0]
@@ -80,23 +90,35 @@ def test_a_rolling_window_over_a_non_additive_metric_is_refused(bundle: Bundle, 
     assert problems == [problems[0]] and "applies rolling_type to a metric that is not a sum" in problems[0]
 
 
-@pytest.mark.parametrize("expression", [
-    "sum(revenue)", "count(*)", "count(distinct customers)", "sum(revenue) / nullif(count(*), 0)",
-    "case when count(*) = 1 then max(revenue_7d_avg) end", "case when count(*) = 1 then min(customers) end",
-])
-def test_additive_sums_counts_ratios_of_them_and_grain_locked_values_pass(bundle: Bundle, definitions: Definitions,
-                                                                          expression: str) -> None:
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "sum(revenue)",
+        "count(*)",
+        "count(distinct customers)",
+        "sum(revenue) / nullif(count(*), 0)",
+        "case when count(*) = 1 then max(revenue_7d_avg) end",
+        "case when count(*) = 1 then min(customers) end",
+    ],
+)
+def test_additive_sums_counts_ratios_of_them_and_grain_locked_values_pass(
+    bundle: Bundle, definitions: Definitions, expression: str
+) -> None:
     set_metric(bundle, "revenue_daily", "revenue_7d_avg", expression)
     assert bundle_problems(bundle, definitions) == []
 
 
-@pytest.mark.parametrize("expression", [
-    "case when count(*) = 2 then max(revenue_7d_avg) end",  # two rows: not the mart's grain
-    "case when count(*) = 1 then max(revenue_7d_avg) else 0 end",
-    "case when count(*) = 1 then sum(revenue_7d_avg) end + sum(revenue_7d_avg)",
-])
-def test_a_lock_that_is_not_exactly_one_mart_row_is_refused(bundle: Bundle, definitions: Definitions,
-                                                            expression: str) -> None:
+@pytest.mark.parametrize(
+    "expression",
+    [
+        "case when count(*) = 2 then max(revenue_7d_avg) end",  # two rows: not the mart's grain
+        "case when count(*) = 1 then max(revenue_7d_avg) else 0 end",
+        "case when count(*) = 1 then sum(revenue_7d_avg) end + sum(revenue_7d_avg)",
+    ],
+)
+def test_a_lock_that_is_not_exactly_one_mart_row_is_refused(
+    bundle: Bundle, definitions: Definitions, expression: str
+) -> None:
     set_metric(bundle, "revenue_daily", "revenue_7d_avg", expression)
     assert any("revenue_7d_avg, which is not additive" in problem for problem in bundle_problems(bundle, definitions))
 
@@ -119,10 +141,12 @@ def test_the_exposure_lists_exactly_the_marts_the_dashboard_reads(bundle: Bundle
     assert url.endswith("/superset/dashboard/ecommerce-marts/")
     assert listed == {d["table_name"] for d in bundle.datasets().values()}
 
-    drifted = Definitions(definitions.marts, {"revenue_dashboard": (url, listed - {"revenue_category_quarterly"}
-                                                                    | {"dim_customers"})})
+    drifted = Definitions(
+        definitions.marts, {"revenue_dashboard": (url, listed - {"revenue_category_quarterly"} | {"dim_customers"})}
+    )
     assert bundle_problems(bundle, drifted) == [
         "exposure revenue_dashboard lists customer_lifetime_value, customer_rfm, customer_segments, dim_customers, "
         "revenue_daily, revenue_monthly but dashboard ecommerce-marts reads customer_lifetime_value, customer_rfm, "
         "customer_segments, revenue_category_quarterly, revenue_daily, revenue_monthly: make its depends_on "
-        "exactly the marts the dashboard reads"]
+        "exactly the marts the dashboard reads"
+    ]

@@ -1,4 +1,5 @@
 """The committed sample builds cleanly, as `make run` does it: every model and test passes, no warnings."""
+
 from __future__ import annotations
 
 import re
@@ -41,11 +42,23 @@ def test_sample_has_a_few_dirty_rows_in_every_table(sample_build: tuple[DbtProje
 def test_every_mart_is_a_non_empty_table(sample_build: tuple[DbtProject, str]) -> None:
     project, _ = sample_build
     tables = project.query(
-        "select table_name from information_schema.tables where table_schema = 'marts' and table_type = 'BASE TABLE'")
-    expected = {"fct_transactions", "dim_customers", "dim_products", "revenue_daily", "revenue_monthly",
-                "revenue_category_quarterly", "customer_lifetime_value", "customer_segments",
-                "customer_favorite_category", "customer_cohorts", "customer_rfm", "customer_activity_monthly",
-                "cohort_revenue"}
+        "select table_name from information_schema.tables where table_schema = 'marts' and table_type = 'BASE TABLE'"
+    )
+    expected = {
+        "fct_transactions",
+        "dim_customers",
+        "dim_products",
+        "revenue_daily",
+        "revenue_monthly",
+        "revenue_category_quarterly",
+        "customer_lifetime_value",
+        "customer_segments",
+        "customer_favorite_category",
+        "customer_cohorts",
+        "customer_rfm",
+        "customer_activity_monthly",
+        "cohort_revenue",
+    }
     assert expected <= set(tables.table_name)
     for table in expected:
         assert project.query(f"select count(*) as n from marts.{table}").n[0] > 0

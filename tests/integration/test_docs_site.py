@@ -1,4 +1,5 @@
 """The generated docs site, opened in headless Chromium as a person would: marts listed, a mart's page complete."""
+
 from __future__ import annotations
 
 import json
@@ -15,11 +16,28 @@ CHROMIUM = Path("/usr/bin/chromium")
 # The README shows reports/docs_customer_lifetime_value.png; the test refreshes it only when asked
 # (ECOMMERCE_DOCS_SCREENSHOT=reports/docs_customer_lifetime_value.png), so a test run leaves the clone clean.
 SCREENSHOT_ENV = "ECOMMERCE_DOCS_SCREENSHOT"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-MARTS = ["fct_transactions", "dim_customers", "dim_products", "revenue_daily", "revenue_monthly",
-         "revenue_category_quarterly", "customer_lifetime_value", "customer_segments",
-         "customer_favorite_category", "customer_cohorts"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+MARTS = [
+    "fct_transactions",
+    "dim_customers",
+    "dim_products",
+    "revenue_daily",
+    "revenue_monthly",
+    "revenue_category_quarterly",
+    "customer_lifetime_value",
+    "customer_segments",
+    "customer_favorite_category",
+    "customer_cohorts",
+]
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +67,8 @@ def test_every_model_and_column_has_a_description(duckdb_build: DbtProject, docs
     manifest = json.loads((duckdb_build.root / "target" / "manifest.json").read_text(encoding="utf-8"))
     undocumented = [
         f"{node['name']}.{column}" if column else node["name"]
-        for node in manifest["nodes"].values() if node["resource_type"] in ("model", "seed")
+        for node in manifest["nodes"].values()
+        if node["resource_type"] in ("model", "seed")
         for column in [None, *node["columns"]]
         if not (node["columns"][column]["description"] if column else node["description"]).strip()
     ]
@@ -57,8 +76,9 @@ def test_every_model_and_column_has_a_description(duckdb_build: DbtProject, docs
     for collection in ("sources", "exposures"):
         assert all(item["description"].strip() for item in manifest[collection].values())
     # Dispatched variants (duckdb__x, spark__x, ...) share the description of the macro they implement.
-    project_macros = [m for m in manifest["macros"].values()
-                      if m["package_name"] == "ecommerce" and "__" not in m["name"]]
+    project_macros = [
+        m for m in manifest["macros"].values() if m["package_name"] == "ecommerce" and "__" not in m["name"]
+    ]
     assert len(project_macros) > 20
     assert [m["name"] for m in project_macros if not m["description"].strip()] == []
 
@@ -83,8 +103,11 @@ def test_the_project_tree_lists_every_mart(page, docs_site: Path) -> None:
     links = {mart: page.locator(f"a[data-nav-unique-id='model.ecommerce.{mart}']") for mart in MARTS}
     # The folder opens as one render; wait for every link of it rather than checking right after the first.
     missing = lambda: [mart for mart, link in links.items() if not link.first.is_visible()]  # noqa: E731
-    wait_until(lambda: not missing(), "every mart in the opened marts folder of the project tree",
-               last_seen=lambda: f"missing {missing()}")
+    wait_until(
+        lambda: not missing(),
+        "every mart in the opened marts folder of the project tree",
+        last_seen=lambda: f"missing {missing()}",
+    )
 
 
 def test_a_mart_page_shows_its_description_and_columns(page, docs_site: Path, tmp_path: Path) -> None:
@@ -97,6 +120,9 @@ def test_a_mart_page_shows_its_description_and_columns(page, docs_site: Path, tm
     screenshot = Path(os.environ.get(SCREENSHOT_ENV, tmp_path / "docs_customer_lifetime_value.png"))
     screenshot.parent.mkdir(parents=True, exist_ok=True)
     # A page with its text and tables drawn compresses to well over 20 kB; retake it until it shows them.
-    wait_until(lambda: len(page.screenshot(path=str(screenshot), full_page=False)) > 20_000,
-               "a screenshot of the mart page with its content drawn (over 20 kB)", every_s=1,
-               last_seen=lambda: f"{screenshot.stat().st_size} bytes")
+    wait_until(
+        lambda: len(page.screenshot(path=str(screenshot), full_page=False)) > 20_000,
+        "a screenshot of the mart page with its content drawn (over 20 kB)",
+        every_s=1,
+        last_seen=lambda: f"{screenshot.stat().st_size} bytes",
+    )

@@ -1,5 +1,6 @@
 """One truth for settings: the README's table lists exactly the environment variables the code reads, with
 dbt's defaults, and `.env.example` lists the same ones."""
+
 from __future__ import annotations
 
 import re
@@ -8,18 +9,28 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 # env_var('NAME'...) in dbt files; os.environ["NAME"], os.environ.get("NAME"...), os.getenv("NAME") in Python.
-READ = re.compile(r"""env_var\(\s*['"](?P<dbt>[A-Z][A-Z0-9_]*)['"](?:\s*,\s*['"](?P<default>[^'"]*)['"])?"""
-                  r"""|environ(?:\.get)?\s*[\[(]\s*['"](?P<py>[A-Z][A-Z0-9_]*)['"]"""
-                  r"""|getenv\(\s*['"](?P<getenv>[A-Z][A-Z0-9_]*)['"]""")
+READ = re.compile(
+    r"""env_var\(\s*['"](?P<dbt>[A-Z][A-Z0-9_]*)['"](?:\s*,\s*['"](?P<default>[^'"]*)['"])?"""
+    r"""|environ(?:\.get)?\s*[\[(]\s*['"](?P<py>[A-Z][A-Z0-9_]*)['"]"""
+    r"""|getenv\(\s*['"](?P<getenv>[A-Z][A-Z0-9_]*)['"]"""
+)
 CODE_SUFFIXES = (".py", ".sql", ".yml", ".yaml", ".ipynb", ".sh")
 ROW = re.compile(r"^\| `(?P<name>[A-Z][A-Z0-9_]*)` \| (?P<default>[^|]*) \|", re.M)
 
 
 def project_files() -> list[Path]:
-    listed = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard"], cwd=REPO_ROOT,
-                            capture_output=True, text=True, check=True).stdout.split()
-    return [REPO_ROOT / name for name in listed
-            if name.endswith(CODE_SUFFIXES) and not name.startswith("tests/") and (REPO_ROOT / name).is_file()]
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    return [
+        REPO_ROOT / name
+        for name in listed
+        if name.endswith(CODE_SUFFIXES) and not name.startswith("tests/") and (REPO_ROOT / name).is_file()
+    ]
 
 
 def variables_read() -> dict[str, set[str]]:

@@ -1,4 +1,5 @@
 """Environments: `dev` builds one person's prefixed schemas, `prod` and `ci` the plain ones (profiles.yml)."""
+
 from __future__ import annotations
 
 import json
@@ -18,9 +19,21 @@ LAYER_SCHEMAS = {"customers": "raw_sample", "stg_customers": "staging", "int_tra
 
 def schemas_by_model(project: DbtProject, target: str, extra_env: dict[str, str] | None = None) -> dict[str, str]:
     """Where `dbt ls` says each node lands on `target` (it reads the profile, connects to nothing)."""
-    listed = project.dbt("ls", "--target", target, "--resource-type", "model", "--resource-type", "seed",
-                         "--output", "json", "--output-keys", "name schema", "--quiet",
-                         extra_env={"ECOMMERCE_DEV_SCHEMA": "alice", **(extra_env or {})}).stdout
+    listed = project.dbt(
+        "ls",
+        "--target",
+        target,
+        "--resource-type",
+        "model",
+        "--resource-type",
+        "seed",
+        "--output",
+        "json",
+        "--output-keys",
+        "name schema",
+        "--quiet",
+        extra_env={"ECOMMERCE_DEV_SCHEMA": "alice", **(extra_env or {})},
+    ).stdout
     return {node["name"]: node["schema"] for node in map(json.loads, filter(None, listed.splitlines()))}
 
 
@@ -39,7 +52,8 @@ def test_prod_and_ci_build_the_plain_schemas(listed_project: DbtProject, target:
 def test_dev_prefixes_every_schema_with_its_own(listed_project: DbtProject) -> None:
     schemas = schemas_by_model(listed_project, "dev")
     assert {name: schemas[name] for name in LAYER_SCHEMAS} == {
-        name: f"alice_{schema}" for name, schema in LAYER_SCHEMAS.items()}
+        name: f"alice_{schema}" for name, schema in LAYER_SCHEMAS.items()
+    }
     assert schemas["fct_transactions"] == "alice_marts_build"
 
 
@@ -71,17 +85,28 @@ def test_two_developers_build_side_by_side_on_one_database(pg_server, dirty_raw_
         project.dbt("build")
     schemas = set(alice.query("select schema_name from information_schema.schemata").schema_name)
     for person in raw_dirs:
-        assert {f"{person}_{layer}" for layer in ["raw_sample", "staging", "intermediate", "marts_build", "marts"]} \
-            <= schemas
+        assert {
+            f"{person}_{layer}" for layer in ["raw_sample", "staging", "intermediate", "marts_build", "marts"]
+        } <= schemas
     assert not schemas & {"raw_sample", "staging", "intermediate", "marts_build", "marts"}
     for person, raw_dir in raw_dirs.items():
         published = alice.query(f"select count(*) as n from {person}_marts.fct_transactions").n[0]
         assert published == clean_transaction_count(raw_dir), person
-        marts = set(alice.query("select table_name from information_schema.tables "
-                                f"where table_schema = '{person}_marts'").table_name)
+        marts = set(
+            alice.query(
+                f"select table_name from information_schema.tables where table_schema = '{person}_marts'"
+            ).table_name
+        )
         assert marts == {spec.name for spec in MARTS}
-        with psycopg2.connect(host=alice.env["PGHOST"], port=alice.env["PGPORT"], user="bi_reader",
-                              password=alice.env["BI_READER_PASSWORD"], dbname=alice.env["PGDATABASE"]) as bi, \
-                bi.cursor() as cursor:
+        with (
+            psycopg2.connect(
+                host=alice.env["PGHOST"],
+                port=alice.env["PGPORT"],
+                user="bi_reader",
+                password=alice.env["BI_READER_PASSWORD"],
+                dbname=alice.env["PGDATABASE"],
+            ) as bi,
+            bi.cursor() as cursor,
+        ):
             cursor.execute(f"select count(*) from {person}_marts.fct_transactions")
             assert cursor.fetchone()[0] == published

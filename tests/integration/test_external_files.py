@@ -1,5 +1,6 @@
 """The `raw_source: files` path (scripts/load_raw.py, then dbt) gives the same marts as the seed path, on
 DuckDB (CSV and Parquet batches) and PostgreSQL (COPY), and `dbt build` never overwrites what was loaded."""
+
 from __future__ import annotations
 
 import json
@@ -37,12 +38,21 @@ def duckdb_files_build(request, dirty_raw_dir: Path, tmp_path_factory: pytest.Te
 
 
 @pytest.mark.parametrize("spec", MARTS + QUARANTINE, ids=lambda spec: spec.name)
-def test_duckdb_files_path_equals_the_seed_path(duckdb_build: DbtProject, duckdb_files_build: DbtProject,
-                                                spec: TableSpec) -> None:
+def test_duckdb_files_path_equals_the_seed_path(
+    duckdb_build: DbtProject, duckdb_files_build: DbtProject, spec: TableSpec
+) -> None:
     expected = duckdb_build.query(f"select * from {spec.schema}.{spec.name}")
     actual = duckdb_files_build.query(f"select * from {spec.schema}.{spec.name}")
-    assert_frames_match(actual, expected, spec.key, money=spec.money, approx=spec.approx, dates=spec.dates,
-                        ints=spec.ints, label=f"files {spec.name}")
+    assert_frames_match(
+        actual,
+        expected,
+        spec.key,
+        money=spec.money,
+        approx=spec.approx,
+        dates=spec.dates,
+        ints=spec.ints,
+        label=f"files {spec.name}",
+    )
 
 
 def test_seeds_never_overwrite_loaded_rows(duckdb_files_build: DbtProject, dirty_raw_dir: Path) -> None:
@@ -62,21 +72,30 @@ def test_each_raw_table_is_read_by_exactly_one_model(duckdb_files_build: DbtProj
             for source in node["depends_on"]["nodes"]:
                 if source.startswith("source."):
                     readers.setdefault(source, []).append(node["name"])
-    assert readers == {"source.ecommerce.raw.customers": ["base_customers"],
-                       "source.ecommerce.raw.products": ["base_products"],
-                       "source.ecommerce.raw.transactions": ["base_transactions"]}
+    assert readers == {
+        "source.ecommerce.raw.customers": ["base_customers"],
+        "source.ecommerce.raw.products": ["base_products"],
+        "source.ecommerce.raw.transactions": ["base_transactions"],
+    }
 
 
 @pytest.mark.postgres
-def test_postgres_copy_path_equals_duckdb(pg_server, dirty_raw_dir: Path, duckdb_build: DbtProject,
-                                          tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_postgres_copy_path_equals_duckdb(
+    pg_server, dirty_raw_dir: Path, duckdb_build: DbtProject, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     project = postgres_project(tmp_path_factory.mktemp("pg_files"), REPO_ROOT / "seeds", pg_server, "files_build")
     load = project.load_raw(dirty_raw_dir)
     assert "transactions: +" in load.stdout
     # The README's own-files workflow, seeds included (the committed sample sits in the project's seeds/).
     project.dbt("build", *FILES_VARS)
     for spec in MARTS + QUARANTINE:
-        assert_frames_match(project.query(f"select * from {spec.schema}.{spec.name}"),
-                            duckdb_build.query(f"select * from {spec.schema}.{spec.name}"), spec.key,
-                            money=spec.money, approx=spec.approx, dates=spec.dates, ints=spec.ints,
-                            label=f"postgres files {spec.name}")
+        assert_frames_match(
+            project.query(f"select * from {spec.schema}.{spec.name}"),
+            duckdb_build.query(f"select * from {spec.schema}.{spec.name}"),
+            spec.key,
+            money=spec.money,
+            approx=spec.approx,
+            dates=spec.dates,
+            ints=spec.ints,
+            label=f"postgres files {spec.name}",
+        )

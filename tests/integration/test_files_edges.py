@@ -1,5 +1,6 @@
 """Own files the way shops really export them, through the loader, on DuckDB and PostgreSQL alike:
 columns in another order, malformed lines, a far-future date, amounts near the top of what a price may be."""
+
 from __future__ import annotations
 
 import csv
@@ -66,8 +67,10 @@ def test_every_line_ends_clean_or_quarantined(edge_build) -> None:
 
 def test_malformed_lines_are_quarantined_with_their_text(edge_build) -> None:
     project, _, _ = edge_build
-    rows = project.query("select malformed_line from staging.quarantine_transactions "
-                         "where quarantine_reason = 'malformed_row' order by malformed_line")
+    rows = project.query(
+        "select malformed_line from staging.quarantine_transactions "
+        "where quarantine_reason = 'malformed_row' order by malformed_line"
+    )
     assert list(rows.malformed_line) == sorted([*MALFORMED, UNTERMINATED])
 
 
@@ -81,8 +84,9 @@ def test_columns_are_matched_by_name(edge_build) -> None:
 
 def test_far_future_date_is_quarantined_and_never_moves_the_as_of_date(edge_build) -> None:
     project, _, original = edge_build
-    reason = project.query("select quarantine_reason from staging.quarantine_transactions "
-                           "where transaction_id = 'TF0001'")
+    reason = project.query(
+        "select quarantine_reason from staging.quarantine_transactions where transaction_id = 'TF0001'"
+    )
     assert list(reason.quarantine_reason) == ["bad_timestamp"]
     as_of = project.query("select distinct cast(as_of_date as varchar) as d from marts.customer_segments").d
     assert list(as_of) == [original.transactions.transaction_date.max().isoformat()]

@@ -1,4 +1,5 @@
 """The generator writes the exact raw format, deterministically, with the defects it says it injected."""
+
 from __future__ import annotations
 
 import re
@@ -12,8 +13,7 @@ import pandas as pd
 import pytest
 
 from scripts.check_raw_files import EXPECTED_HEADERS
-from scripts.generate_data import (CUSTOMER_DEFECTS, LATE_DEFECTS, PRODUCT_DEFECTS, TRANSACTION_DEFECTS,
-                                   generate)
+from scripts.generate_data import CUSTOMER_DEFECTS, LATE_DEFECTS, PRODUCT_DEFECTS, TRANSACTION_DEFECTS, generate
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SMALL = dict(customers=60, products=25, transactions=600)
@@ -97,8 +97,11 @@ def test_revenue_has_a_long_tail_and_some_customers_never_buy(clean_dir: Path) -
 
 def test_dirty_run_injects_every_defect_kind_in_every_table(dirty_dir: Path) -> None:
     defects = read(dirty_dir / "defects.csv")
-    for table, kinds in (("transactions", TRANSACTION_DEFECTS), ("customers", CUSTOMER_DEFECTS),
-                         ("products", PRODUCT_DEFECTS)):
+    for table, kinds in (
+        ("transactions", TRANSACTION_DEFECTS),
+        ("customers", CUSTOMER_DEFECTS),
+        ("products", PRODUCT_DEFECTS),
+    ):
         assert set(kinds) <= set(defects.loc[defects.table == table, "expected_reason"])
     assert "clean_after_normalisation" in set(defects.expected_reason)
 
@@ -109,8 +112,10 @@ def test_some_refused_rows_are_dated_after_every_good_transaction(dirty_dir: Pat
     bad_rows = set(defects.loc[defects.table == "transactions", "row_number"].astype(int))
     good = transactions[[position not in bad_rows for position in range(1, len(transactions) + 1)]]
     last_good_day = good.TransactionDate.str[:10].max()
-    late = [(defect.expected_reason, transactions.iloc[int(defect.row_number) - 1].TransactionDate)
-            for defect in defects[defects.table == "transactions"].itertuples()]
+    late = [
+        (defect.expected_reason, transactions.iloc[int(defect.row_number) - 1].TransactionDate)
+        for defect in defects[defects.table == "transactions"].itertuples()
+    ]
     late_reasons = {reason for reason, at in late if at[:10] > last_good_day and _is_real_date(at[:10])}
     assert set(LATE_DEFECTS) <= late_reasons
 
@@ -132,8 +137,9 @@ def test_listed_defects_really_are_defective(dirty_dir: Path) -> None:
         elif reason == "conflicting_id":
             assert (transactions.TransactionID == row.TransactionID).sum() >= 2
         elif reason == "bad_timestamp":
-            assert not re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}", row.TransactionDate) or \
-                not _is_real_date(row.TransactionDate[:10])
+            assert not re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}", row.TransactionDate) or not _is_real_date(
+                row.TransactionDate[:10]
+            )
         elif reason == "unknown_customer":
             assert row.CustomerID not in customer_ids
         elif reason == "unknown_product":
@@ -175,8 +181,9 @@ def test_append_batch_continues_the_id_sequence_with_the_same_catalogue(tmp_path
 def test_cli_help_exits_zero_and_bad_arguments_exit_two(tmp_path: Path) -> None:
     script = str(REPO_ROOT / "scripts" / "generate_data.py")
     assert subprocess.run([sys.executable, script, "--help"], capture_output=True).returncode == 0
-    bad = subprocess.run([sys.executable, script, "--transactions", "-5", "--out", str(tmp_path)],
-                         capture_output=True, text=True)
+    bad = subprocess.run(
+        [sys.executable, script, "--transactions", "-5", "--out", str(tmp_path)], capture_output=True, text=True
+    )
     assert bad.returncode == 2
     assert "Traceback" not in bad.stderr and "--transactions must be at least 1" in bad.stderr
 

@@ -2,6 +2,7 @@
 customer that arrives after its transactions) equals a full refresh, table by table; so does a run after a
 rules var changed or the loader reloaded a batch with other content. base_transactions judges only the new
 batch and the earlier rows of the ids it touches."""
+
 from __future__ import annotations
 
 import csv
@@ -29,8 +30,11 @@ def append_batch(raw_dir: Path, scratch: Path) -> dict[str, str]:
         existing = list(csv.DictReader(handle))
     duplicate, conflicting = existing[10], existing[20]
     changed_quantity = str(int(conflicting["Quantity"]) % 4 + 1)
-    conflict = {**conflicting, "Quantity": changed_quantity,
-                "TotalValue": f"{int(changed_quantity) * float(conflicting['Price']):.2f}"}
+    conflict = {
+        **conflicting,
+        "Quantity": changed_quantity,
+        "TotalValue": f"{int(changed_quantity) * float(conflicting['Price']):.2f}",
+    }
     with (scratch / "transactions.csv").open(encoding="utf-8", newline="") as handle:
         batch = list(csv.DictReader(handle))
     late_customer = {**existing[30], "TransactionID": "TLATE1", "CustomerID": "CLATE1"}
@@ -41,9 +45,13 @@ def append_batch(raw_dir: Path, scratch: Path) -> dict[str, str]:
         writer.writeheader()
         writer.writerows([*batch, duplicate, conflict])
     (raw_dir / "customers_batch2.csv").write_text(
-        "CustomerID,CustomerName,Region,SignupDate\nCLATE1,Late Comer,Asia,2024-01-01\n", encoding="utf-8")
-    return {"conflicting_id": conflicting["TransactionID"], "new_id": batch[0]["TransactionID"],
-            "late_customer_sale": "TLATE1"}
+        "CustomerID,CustomerName,Region,SignupDate\nCLATE1,Late Comer,Asia,2024-01-01\n", encoding="utf-8"
+    )
+    return {
+        "conflicting_id": conflicting["TransactionID"],
+        "new_id": batch[0]["TransactionID"],
+        "late_customer_sale": "TLATE1",
+    }
 
 
 FILES_VARS = ["--vars", json.dumps({"raw_source": "files"})]
@@ -56,6 +64,7 @@ def engine_project(request, tmp_path: Path):
             server = request.getfixturevalue("pg_server")
             return postgres_project(tmp_path / name, raw_dir, server, f"incremental_{name}")
         return DbtProject.copy_of_repo(tmp_path / name)
+
     return make
 
 
@@ -70,8 +79,10 @@ def test_incremental_run_equals_full_refresh(engine_project, tmp_path: Path) -> 
         path.rename(tmp_path / path.name)
     incremental.load_raw(raw_dir)
     incremental.dbt("build", *FILES_VARS)
-    early = incremental.query("select quarantine_reason from staging.quarantine_transactions "
-                              f"where transaction_id = '{ids['late_customer_sale']}'")
+    early = incremental.query(
+        "select quarantine_reason from staging.quarantine_transactions "
+        f"where transaction_id = '{ids['late_customer_sale']}'"
+    )
     assert list(early.quarantine_reason) == ["unknown_customer"]
 
     for path in second_batch:
@@ -98,16 +109,24 @@ def rows_judged_in_last_run(project: DbtProject) -> int:
     """Rows of base_transactions whose verdict the last dbt invocation reached."""
     results = json.loads((project.root / "target" / "run_results.json").read_text())
     invocation = results["metadata"]["invocation_id"]
-    counted = project.query("select count(*) as n from staging.base_transactions "
-                            f"where judged_in_invocation = '{invocation}'")
+    counted = project.query(
+        f"select count(*) as n from staging.base_transactions where judged_in_invocation = '{invocation}'"
+    )
     return int(counted.n[0])
 
 
 def assert_same_tables(actual: DbtProject, expected: DbtProject, label: str) -> None:
     for spec in [*MARTS, *QUARANTINE]:
-        assert_frames_match(actual.query(f"select * from {spec.schema}.{spec.name}"),
-                            expected.query(f"select * from {spec.schema}.{spec.name}"), spec.key, money=spec.money,
-                            approx=spec.approx, dates=spec.dates, ints=spec.ints, label=f"{label} {spec.name}")
+        assert_frames_match(
+            actual.query(f"select * from {spec.schema}.{spec.name}"),
+            expected.query(f"select * from {spec.schema}.{spec.name}"),
+            spec.key,
+            money=spec.money,
+            approx=spec.approx,
+            dates=spec.dates,
+            ints=spec.ints,
+            label=f"{label} {spec.name}",
+        )
 
 
 def test_stored_verdicts_are_forgotten_when_rules_or_batches_change(tmp_path: Path) -> None:
@@ -126,8 +145,9 @@ def test_stored_verdicts_are_forgotten_when_rules_or_batches_change(tmp_path: Pa
     full = DbtProject.copy_of_repo(tmp_path / "full")
     full.load_raw(raw_dir)
     full.dbt("build", *tolerant)
-    assert "total_mismatch" not in set(full.query(
-        "select quarantine_reason from staging.quarantine_transactions").quarantine_reason)
+    assert "total_mismatch" not in set(
+        full.query("select quarantine_reason from staging.quarantine_transactions").quarantine_reason
+    )
     assert_same_tables(project, full, "new tolerance")
 
     # The same file name, other content: one transaction's quantity changed, its total with it.
@@ -146,7 +166,8 @@ def test_stored_verdicts_are_forgotten_when_rules_or_batches_change(tmp_path: Pa
     reloaded = DbtProject.copy_of_repo(tmp_path / "reloaded")
     reloaded.load_raw(raw_dir)
     reloaded.dbt("build", *tolerant)
-    quantity = project.query("select quantity from marts.fct_transactions "
-                             f"where transaction_id = '{target['TransactionID']}'").quantity
+    quantity = project.query(
+        f"select quantity from marts.fct_transactions where transaction_id = '{target['TransactionID']}'"
+    ).quantity
     assert list(quantity) == [2]
     assert_same_tables(project, reloaded, "reloaded batch")

@@ -1,4 +1,5 @@
 """`make lint` gives the same answer whatever a build left behind, and its checks catch what they claim to."""
+
 from __future__ import annotations
 
 import copy
@@ -37,19 +38,31 @@ def test_lint_after_a_build_ignores_the_built_database(tmp_path: Path) -> None:
     venv = Path(sys.executable).parent.parent
     with duckdb.connect(str(built)) as holder:  # a read-write connection locks the file for other processes
         assert holder.execute("select count(*) from marts.fct_transactions").fetchone()[0] > 0
-        result = subprocess.run(["make", "--no-print-directory", "lint-sql", f"VENV={venv}"], cwd=project.root,
-                                env=env, capture_output=True, text=True)
+        result = subprocess.run(
+            ["make", "--no-print-directory", "lint-sql", f"VENV={venv}"],
+            cwd=project.root,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
         # Issue 21: the same file linted directly, as an editor plugin or the pre-commit hook does.
-        one_file = subprocess.run([str(venv / "bin" / "sqlfluff"), "lint", "models/marts/fct_transactions.sql"],
-                                  cwd=project.root, env=env, capture_output=True, text=True)
+        one_file = subprocess.run(
+            [str(venv / "bin" / "sqlfluff"), "lint", "models/marts/fct_transactions.sql"],
+            cwd=project.root,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
     assert result.returncode == 0, f"lint after a build failed:\n{result.stdout[-3000:]}\n{result.stderr[-2000:]}"
     assert "All Finished" in result.stdout
     assert one_file.returncode == 0, f"sqlfluff lint fct_transactions.sql:\n{one_file.stdout[-3000:]}"
 
 
-def manifest(edges: dict[str, list[str]], exposures: dict[str, list[str]] | None = None,
-             public: tuple[str, ...] = ()) -> dict:
+def manifest(
+    edges: dict[str, list[str]], exposures: dict[str, list[str]] | None = None, public: tuple[str, ...] = ()
+) -> dict:
     """A minimal manifest: models named by folder/name, seeds as `seed:name`, edges child -> parents."""
+
     def uid(name: str) -> str:
         return f"seed.shop.{name[5:]}" if name.startswith("seed:") else f"model.shop.{name.split('/')[-1]}"
 
@@ -57,19 +70,35 @@ def manifest(edges: dict[str, list[str]], exposures: dict[str, list[str]] | None
     for child, parents in edges.items():
         for name in [child, *parents]:
             if name.startswith("seed:"):
-                nodes[uid(name)] = {"resource_type": "seed", "name": name[5:], "package_name": "shop",
-                                    "original_file_path": f"seeds/{name[5:]}.csv"}
+                nodes[uid(name)] = {
+                    "resource_type": "seed",
+                    "name": name[5:],
+                    "package_name": "shop",
+                    "original_file_path": f"seeds/{name[5:]}.csv",
+                }
         folder, model = child.rsplit("/", 1)
         nodes[uid(child)] = {
-            "resource_type": "model", "name": model, "package_name": "shop", "description": "documented",
-            "original_file_path": f"models/{folder}/{model}.sql", "access": "public" if model in public else "protected",
-            "config": {"contract": {"enforced": model in public}}, "depends_on": {"nodes": [uid(p) for p in parents]},
+            "resource_type": "model",
+            "name": model,
+            "package_name": "shop",
+            "description": "documented",
+            "original_file_path": f"models/{folder}/{model}.sql",
+            "access": "public" if model in public else "protected",
+            "config": {"contract": {"enforced": model in public}},
+            "depends_on": {"nodes": [uid(p) for p in parents]},
         }
     return {
-        "metadata": {"project_name": "shop"}, "nodes": nodes, "sources": {},
-        "exposures": {f"exposure.shop.{name}": {"name": name, "package_name": "shop",
-                                                "depends_on": {"nodes": [f"model.shop.{m}" for m in reads]}}
-                      for name, reads in (exposures or {}).items()},
+        "metadata": {"project_name": "shop"},
+        "nodes": nodes,
+        "sources": {},
+        "exposures": {
+            f"exposure.shop.{name}": {
+                "name": name,
+                "package_name": "shop",
+                "depends_on": {"nodes": [f"model.shop.{m}" for m in reads]},
+            }
+            for name, reads in (exposures or {}).items()
+        },
     }
 
 
@@ -113,8 +142,11 @@ def test_staging_that_reads_another_tables_staging_is_found() -> None:
     graph["intermediate/int_orders_judged"] = ["staging/base/base_orders", "staging/stg_customers"]
     graph["intermediate/int_orders"] = ["intermediate/int_orders_judged"]
     graph["staging/stg_orders"] = ["staging/base/base_orders"]
-    assert [f for f in findings(manifest(graph, public=("fct_orders", "revenue")))
-            if f.rule == "staging_dependent_on_other_tables"] == []
+    assert [
+        f
+        for f in findings(manifest(graph, public=("fct_orders", "revenue")))
+        if f.rule == "staging_dependent_on_other_tables"
+    ] == []
 
 
 def test_exposures_on_non_public_marts_and_public_marts_without_contract_are_found() -> None:
@@ -128,5 +160,6 @@ def test_exposures_on_non_public_marts_and_public_marts_without_contract_are_fou
 def test_a_measure_below_its_threshold_is_a_regression() -> None:
     measured = {"dbt_score_project": 9.4, "column_test_coverage_pct": 41.0}
     assert regressions(measured, {"dbt_score_project": 9.5, "column_test_coverage_pct": 40.0}) == [
-        "dbt_score_project fell to 9.4 (threshold 9.5)"]
+        "dbt_score_project fell to 9.4 (threshold 9.5)"
+    ]
     assert regressions(measured, {"no_such_measure": 1.0})[0].startswith("no_such_measure: no such measure")

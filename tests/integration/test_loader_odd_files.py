@@ -3,6 +3,7 @@ quotes or spaces; a stray quote at the top, middle or end of a batch; a line ove
 CRLF, mixed line ends and a BOM; a batch that changes while it is loaded; Parquet batches with a NUL byte,
 invalid UTF-8, no rows or typed columns. Every line of a file ends as a row or as a malformed row with its
 own text; every refusal is one line naming the file. Expected rows are the hand-written lines themselves."""
+
 from __future__ import annotations
 
 import csv
@@ -60,8 +61,14 @@ def write_export(raw_dir: Path, transactions: list[str] | None = None) -> Path:
 
 
 def load(raw_dir: Path, database: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "scripts.load_raw", str(raw_dir), "--duckdb-path", str(database),
-                           *args], cwd=REPO_ROOT, capture_output=True, text=True, env=env, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "scripts.load_raw", str(raw_dir), "--duckdb-path", str(database), *args],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
 
 
 def loaded(database: Path, sql: str, parameters: list | None = None) -> list[tuple]:
@@ -71,9 +78,14 @@ def loaded(database: Path, sql: str, parameters: list | None = None) -> list[tup
 
 def batch_rows(database: Path, batch_name: str) -> list[str]:
     """The transaction ids (or malformed texts) the loader stored for one batch file."""
-    return sorted(row[0] for row in loaded(
-        database, "select coalesce(transactionid, _malformed) from raw.transactions "
-        "where split_part(_batch, '#', 1) = ?", [batch_name]))
+    return sorted(
+        row[0]
+        for row in loaded(
+            database,
+            "select coalesce(transactionid, _malformed) from raw.transactions where split_part(_batch, '#', 1) = ?",
+            [batch_name],
+        )
+    )
 
 
 def assert_refused(result: subprocess.CompletedProcess, message: str) -> None:
@@ -114,12 +126,17 @@ def test_glob_characters_in_folder_and_batch_names_read_the_file_named(tmp_path:
 def test_a_parquet_batch_with_glob_characters_reads_the_file_named(tmp_path: Path) -> None:
     raw_dir = write_export(tmp_path / "raw")
     for name, customer_id in (("customers_[p].parquet", "CGLOB"), ("customers_p.parquet", "CDECOY")):
-        write_parquet(raw_dir / name, f"select '{customer_id}' as CustomerID, 'Bo' as CustomerName, "
-                                      "'Asia' as Region, '2024-01-01' as SignupDate")
+        write_parquet(
+            raw_dir / name,
+            f"select '{customer_id}' as CustomerID, 'Bo' as CustomerName, 'Asia' as Region, '2024-01-01' as SignupDate",
+        )
     database = tmp_path / "working.duckdb"
     assert load(raw_dir, database).returncode == 0
     assert loaded(database, "select split_part(_batch, '#', 1), customerid from raw.customers order by 1") == [
-        ("customers.csv", "C0001"), ("customers_[p].parquet", "CGLOB"), ("customers_p.parquet", "CDECOY")]
+        ("customers.csv", "C0001"),
+        ("customers_[p].parquet", "CGLOB"),
+        ("customers_p.parquet", "CDECOY"),
+    ]
 
 
 def test_a_temporary_folder_with_glob_characters_is_read_literally(tmp_path: Path) -> None:
@@ -138,8 +155,9 @@ def test_a_batch_that_changes_between_check_and_load_is_refused(tmp_path: Path) 
     write_batch(path, "transactions", [*sales(), sale(SALES + 1)])  # the export was still being written
     with duckdb.connect() as connection, pytest.raises(RawFileError) as refused:
         stage_batch(connection, checked, "staged_rows")
-    assert str(refused.value) == (f"{path}: changed while the loader read it; load again when it is complete "
-                                  "(nothing of it was loaded)")
+    assert str(refused.value) == (
+        f"{path}: changed while the loader read it; load again when it is complete (nothing of it was loaded)"
+    )
 
 
 def test_the_generator_writes_parquet_from_the_csv_named(tmp_path: Path) -> None:
@@ -152,10 +170,12 @@ def test_the_generator_writes_parquet_from_the_csv_named(tmp_path: Path) -> None
                 csv_rows = [tuple(row) for row in csv.reader(handle)][1:]
             parquet = duckdb_literal(connection, out_dir / f"{table}.parquet")
             assert sorted(connection.execute("select * from read_parquet(?)", [parquet]).fetchall()) == sorted(
-                csv_rows), table
+                csv_rows
+            ), table
 
 
 # --- Lines: every line of the file ends as a row or as a malformed row with its text ----------------------
+
 
 @pytest.mark.parametrize("index", [0, SALES // 2, SALES - 1], ids=["top", "middle", "end"])
 def test_a_stray_quote_costs_its_own_line_and_no_other(tmp_path: Path, index: int) -> None:
@@ -166,9 +186,11 @@ def test_a_stray_quote_costs_its_own_line_and_no_other(tmp_path: Path, index: in
     assert result.returncode == 0, result.stderr
     assert "transactions: +999" in result.stdout
     assert loaded(database, "select _line, _malformed from raw.transactions where _malformed is not null") == [
-        (index + 2, lines[index])]  # line 1 is the header
-    parsed = sorted(row[0] for row in loaded(database, "select transactionid from raw.transactions "
-                                                       "where _malformed is null"))
+        (index + 2, lines[index])
+    ]  # line 1 is the header
+    parsed = sorted(
+        row[0] for row in loaded(database, "select transactionid from raw.transactions where _malformed is null")
+    )
     assert parsed == sorted(line.split(",")[0] for number, line in enumerate(lines) if number != index)
 
 
@@ -179,9 +201,9 @@ def test_a_line_over_the_readers_buffer_is_kept_whole_as_malformed(tmp_path: Pat
     database = tmp_path / "working.duckdb"
     result = load(raw_dir, database)
     assert result.returncode == 0, result.stderr
-    assert loaded(database, "select _line, length(_malformed), md5(_malformed) from raw.transactions "
-                            "where _malformed is not null") == [
-        (502, len(lines[500]), hashlib.md5(lines[500].encode()).hexdigest())]
+    assert loaded(
+        database, "select _line, length(_malformed), md5(_malformed) from raw.transactions where _malformed is not null"
+    ) == [(502, len(lines[500]), hashlib.md5(lines[500].encode()).hexdigest())]
     assert loaded(database, "select count(*) from raw.transactions") == [(SALES,)]
 
 
@@ -191,11 +213,14 @@ def test_a_quoted_field_over_several_lines_is_one_row(tmp_path: Path) -> None:
     database = tmp_path / "working.duckdb"
     assert load(raw_dir, database).returncode == 0
     assert loaded(database, "select customerid, customername, _malformed from raw.customers order by 1") == [
-        ("C0001", "Ann Lee", None), ("C0002", "Bo\nChan, Jr.", None)]
+        ("C0001", "Ann Lee", None),
+        ("C0002", "Bo\nChan, Jr.", None),
+    ]
 
 
-@pytest.mark.parametrize("newline, bom", [("\r\n", ""), ("\n", "\ufeff"), ("\r\n", "\ufeff")],
-                         ids=["crlf", "bom", "crlf_bom"])
+@pytest.mark.parametrize(
+    "newline, bom", [("\r\n", ""), ("\n", "\ufeff"), ("\r\n", "\ufeff")], ids=["crlf", "bom", "crlf_bom"]
+)
 def test_crlf_and_bom_files_load_the_same_rows(tmp_path: Path, newline: str, bom: str) -> None:
     lines = with_stray_quote(sales(), 10)
     raw_dir = write_export(tmp_path / "raw")
@@ -203,9 +228,11 @@ def test_crlf_and_bom_files_load_the_same_rows(tmp_path: Path, newline: str, bom
     database = tmp_path / "working.duckdb"
     assert load(raw_dir, database).returncode == 0
     assert loaded(database, "select _line, _malformed from raw.transactions where _malformed is not null") == [
-        (12, lines[10])]
+        (12, lines[10])
+    ]
     assert loaded(database, "select count(*), count(distinct transactionid) from raw.transactions") == [
-        (SALES, SALES - 1)]
+        (SALES, SALES - 1)
+    ]
 
 
 def test_mixed_line_ends_load_every_line(tmp_path: Path) -> None:
@@ -215,17 +242,26 @@ def test_mixed_line_ends_load_every_line(tmp_path: Path) -> None:
     (raw_dir / "transactions.csv").write_text(HEADERS["transactions"] + "\n" + body, encoding="utf-8", newline="")
     database = tmp_path / "working.duckdb"
     assert load(raw_dir, database).returncode == 0
-    assert sorted(row[0] for row in loaded(database, "select transactionid || '|' || price from raw.transactions")) \
-        == sorted(f"{line.split(',')[0]}|12.50" for line in lines)
+    assert sorted(
+        row[0] for row in loaded(database, "select transactionid || '|' || price from raw.transactions")
+    ) == sorted(f"{line.split(',')[0]}|12.50" for line in lines)
 
 
 def test_the_seed_check_names_the_line_of_a_stray_quote(tmp_path: Path) -> None:
     write_export(tmp_path, with_stray_quote(sales(), 2))
-    result = subprocess.run([sys.executable, "-m", "scripts.check_raw_files", str(tmp_path)], cwd=REPO_ROOT,
-                            capture_output=True, text=True, check=False)
-    assert_refused(result, f"error: {tmp_path / 'transactions.csv'}: line 4 has an unterminated quote; "
-                           "`dbt seed` cannot load malformed lines: fix them, or load the export with "
-                           "`python -m scripts.load_raw DIR`, which quarantines them as malformed_row")
+    result = subprocess.run(
+        [sys.executable, "-m", "scripts.check_raw_files", str(tmp_path)],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert_refused(
+        result,
+        f"error: {tmp_path / 'transactions.csv'}: line 4 has an unterminated quote; "
+        "`dbt seed` cannot load malformed lines: fix them, or load the export with "
+        "`python -m scripts.load_raw DIR`, which quarantines them as malformed_row",
+    )
 
 
 # --- Through dbt, on both engines: raw lines = clean + quarantined --------------------------------------
@@ -274,8 +310,9 @@ def test_broken_lines_are_quarantined_with_their_own_text(broken_lines_build) ->
 
 # --- Parquet batches: the checks a CSV gets --------------------------------------------------------------
 
-CUSTOMER_SELECT = ("select 'C0001' as CustomerID, 'Ann Lee' as CustomerName, 'Europe' as Region, "
-                   "'2024-01-02' as SignupDate")
+CUSTOMER_SELECT = (
+    "select 'C0001' as CustomerID, 'Ann Lee' as CustomerName, 'Europe' as Region, '2024-01-02' as SignupDate"
+)
 
 
 def write_parquet(path: Path, select: str, compression: str = "snappy") -> Path:
@@ -293,18 +330,24 @@ def invalid_utf8_parquet(path: Path) -> Path:
 
 
 BAD_PARQUET = {
-    "nul byte": (lambda path: write_parquet(path, CUSTOMER_SELECT.replace("'Ann Lee'", "'Ann' || chr(0) || 'Lee'")),
-                 "NUL byte in column CustomerName, row 1; text cannot hold NUL bytes: re-export without them"),
+    "nul byte": (
+        lambda path: write_parquet(path, CUSTOMER_SELECT.replace("'Ann Lee'", "'Ann' || chr(0) || 'Lee'")),
+        "NUL byte in column CustomerName, row 1; text cannot hold NUL bytes: re-export without them",
+    ),
     "invalid UTF-8": (invalid_utf8_parquet, "not UTF-8 text (invalid value Zo\\xFF\\xFE Lee); re-export as UTF-8"),
     "no rows": (lambda path: write_parquet(path, f"{CUSTOMER_SELECT} limit 0"), "holds no rows"),
-    "typed column": (lambda path: write_parquet(path, CUSTOMER_SELECT.replace("'2024-01-02'", "date '2024-01-02'")),
-                     ("not a text column: SignupDate is DATE; write every column as a string, as the CSV export "
-                      "holds it")),
-    "missing column": (lambda path: write_parquet(path, "select 'C0001' as CustomerID, 'Ann' as CustomerName"),
-                       ("wrong columns 'CustomerID,CustomerName'; expected "
-                        "'CustomerID,CustomerName,Region,SignupDate' in any order")),
-    "not Parquet": (lambda path: path.write_text(HEADERS["customers"] + "\n" + CUSTOMER + "\n"),
-                    "not a readable Parquet file"),
+    "typed column": (
+        lambda path: write_parquet(path, CUSTOMER_SELECT.replace("'2024-01-02'", "date '2024-01-02'")),
+        ("not a text column: SignupDate is DATE; write every column as a string, as the CSV export holds it"),
+    ),
+    "missing column": (
+        lambda path: write_parquet(path, "select 'C0001' as CustomerID, 'Ann' as CustomerName"),
+        ("wrong columns 'CustomerID,CustomerName'; expected 'CustomerID,CustomerName,Region,SignupDate' in any order"),
+    ),
+    "not Parquet": (
+        lambda path: path.write_text(HEADERS["customers"] + "\n" + CUSTOMER + "\n"),
+        "not a readable Parquet file",
+    ),
 }
 
 

@@ -1,4 +1,5 @@
 """Every mart equals an independent pandas implementation of docs/metrics.md, row by row, on dirty generated data."""
+
 from __future__ import annotations
 
 import pytest
@@ -13,11 +14,20 @@ def test_mart_matches_the_pandas_reference(duckdb_build: DbtProject, reference_m
     expected = reference_marts[spec.name]
     actual = duckdb_build.query(f"select * from {spec.schema}.{spec.name}")
     # Every mart column is compared: a column the reference lacks would go unchecked.
-    assert set(actual.columns) == set(expected.columns), \
-        f"{spec.name}: columns not in the reference: {sorted(set(actual.columns) - set(expected.columns))}, " \
+    assert set(actual.columns) == set(expected.columns), (
+        f"{spec.name}: columns not in the reference: {sorted(set(actual.columns) - set(expected.columns))}, "
         f"missing from the mart: {sorted(set(expected.columns) - set(actual.columns))}"
-    assert_frames_match(actual, expected, spec.key, money=spec.money, approx=spec.approx, dates=spec.dates,
-                        ints=spec.ints, label=spec.name)
+    )
+    assert_frames_match(
+        actual,
+        expected,
+        spec.key,
+        money=spec.money,
+        approx=spec.approx,
+        dates=spec.dates,
+        ints=spec.ints,
+        label=spec.name,
+    )
 
 
 @pytest.mark.parametrize("table", ["customers", "products", "transactions"])

@@ -1,5 +1,6 @@
 """The semantic layer answers like the marts: `mf validate-configs` passes and `mf query` of every metric by
 month equals the pandas reference (tests/integration/reference.py), on DuckDB and PostgreSQL."""
+
 from __future__ import annotations
 
 import csv
@@ -21,8 +22,12 @@ Expected = dict[date, float | None]
 
 def run_mf(project: DbtProject, *args: str) -> subprocess.CompletedProcess:
     assert MF.exists(), f"{MF} is missing: install requirements/metrics.txt (dbt-metricflow)"
-    env = {**os.environ, **project.env, "DBT_PROFILES_DIR": str(project.root),
-           "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+    env = {
+        **os.environ,
+        **project.env,
+        "DBT_PROFILES_DIR": str(project.root),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
     result = subprocess.run([str(MF), *args], cwd=project.root, env=env, capture_output=True, text=True)
     assert result.returncode == 0, f"mf {' '.join(args)} failed:\n{result.stdout[-4000:]}\n{result.stderr[-2000:]}"
     return result
@@ -34,8 +39,10 @@ def mf_by(project: DbtProject, metric: str, grain: str, out_dir: Path) -> Expect
     column = f"metric_time__{grain}"
     run_mf(project, "query", "--metrics", metric, "--group-by", column, "--csv", str(out), "--quiet")
     with out.open() as handle:
-        return {date.fromisoformat(row[column][:10]): float(row[metric]) if row[metric] else None
-                for row in csv.DictReader(handle)}
+        return {
+            date.fromisoformat(row[column][:10]): float(row[metric]) if row[metric] else None
+            for row in csv.DictReader(handle)
+        }
 
 
 def as_float(value: object) -> float | None:
@@ -87,14 +94,27 @@ def expected_by_metric(marts: dict[str, pd.DataFrame]) -> dict[str, Expected]:
         "returning_customers": column_by_month(activity, "revenue_month", "returning_customers"),
         "new_customer_revenue": new_revenue,
         "returning_customer_revenue": returning_revenue,
-        "returning_customer_revenue_share": ratio(returning_revenue,
-                                                  {m: new_revenue[m] + returning_revenue[m] for m in new_revenue}),
+        "returning_customer_revenue_share": ratio(
+            returning_revenue, {m: new_revenue[m] + returning_revenue[m] for m in new_revenue}
+        ),
     }
 
 
-METRICS = ["revenue", "orders", "units", "customers", "average_order_value", "revenue_7d_sum", "revenue_7d_avg",
-           "mom_revenue_growth_pct", "new_customers", "returning_customers", "new_customer_revenue",
-           "returning_customer_revenue", "returning_customer_revenue_share"]
+METRICS = [
+    "revenue",
+    "orders",
+    "units",
+    "customers",
+    "average_order_value",
+    "revenue_7d_sum",
+    "revenue_7d_avg",
+    "mom_revenue_growth_pct",
+    "new_customers",
+    "returning_customers",
+    "new_customer_revenue",
+    "returning_customer_revenue",
+    "returning_customer_revenue_share",
+]
 # Cumulative metrics by month are the window on the month's first day: compared on the months whose first day
 # is a day of revenue_daily (the time spine starts on the first of the first month, the mart on the first sale).
 FIRST_DAY_METRICS = {"revenue_7d_sum", "revenue_7d_avg"}
@@ -120,8 +140,9 @@ def test_every_metric_is_tested_here(semantic_build: DbtProject) -> None:
 
 
 @pytest.mark.parametrize("metric", METRICS)
-def test_metric_by_month_equals_the_reference(semantic_build: DbtProject, reference_marts: dict, metric: str,
-                                             tmp_path: Path) -> None:
+def test_metric_by_month_equals_the_reference(
+    semantic_build: DbtProject, reference_marts: dict, metric: str, tmp_path: Path
+) -> None:
     expected = expected_by_metric(reference_marts)[metric]
     actual = mf_by(semantic_build, metric, "month", tmp_path)
     if metric in FIRST_DAY_METRICS:
@@ -131,23 +152,30 @@ def test_metric_by_month_equals_the_reference(semantic_build: DbtProject, refere
     tolerance = 0.005 if metric in {"revenue", "new_customer_revenue", "returning_customer_revenue"} else 0.01
     if metric in ROUNDED_METRICS:
         tolerance = 1e-6
-    wrong = {month: (actual[month], value) for month, value in expected.items()
-             if (actual[month] is None) != (value is None)
-             or (value is not None and not math.isclose(actual[month], value, abs_tol=tolerance))}
+    wrong = {
+        month: (actual[month], value)
+        for month, value in expected.items()
+        if (actual[month] is None) != (value is None)
+        or (value is not None and not math.isclose(actual[month], value, abs_tol=tolerance))
+    }
     assert not wrong, f"{metric}: (mf, reference) differ in {len(wrong)} months: {dict(list(wrong.items())[:4])}"
 
 
 @pytest.mark.parametrize("metric", sorted(FIRST_DAY_METRICS))
-def test_seven_day_metric_by_day_equals_revenue_daily_on_every_day(semantic_build: DbtProject,
-                                                                  reference_marts: dict, metric: str,
-                                                                  tmp_path: Path) -> None:
+def test_seven_day_metric_by_day_equals_revenue_daily_on_every_day(
+    semantic_build: DbtProject, reference_marts: dict, metric: str, tmp_path: Path
+) -> None:
     """Every day of revenue_daily, the first six (partial windows, divided by 7 all the same) included."""
     daily = reference_marts["revenue_daily"]
-    expected = window_sums(daily) if metric == "revenue_7d_sum" else \
-        column_by_month(daily, "revenue_date", "revenue_7d_avg")
+    expected = (
+        window_sums(daily) if metric == "revenue_7d_sum" else column_by_month(daily, "revenue_date", "revenue_7d_avg")
+    )
     actual = mf_by(semantic_build, metric, "day", tmp_path)
     missing = sorted(set(expected) - set(actual))
     assert not missing, f"{metric}: mf has no row for {len(missing)} days of revenue_daily, first {missing[:3]}"
-    wrong = {day: (actual[day], value) for day, value in expected.items()
-             if actual[day] is None or not math.isclose(actual[day], value, abs_tol=1e-6)}
+    wrong = {
+        day: (actual[day], value)
+        for day, value in expected.items()
+        if actual[day] is None or not math.isclose(actual[day], value, abs_tol=1e-6)
+    }
     assert not wrong, f"{metric}: (mf, revenue_daily) differ on {len(wrong)} days: {dict(sorted(wrong.items())[:4])}"

@@ -1,5 +1,6 @@
 """The mutation runner itself (python -m mutation.run): it names the layer that kills a mutant, flags a
 mutant whose snippet is gone as STALE (and fails), and every mutant of the catalogue still applies."""
+
 from __future__ import annotations
 
 import subprocess
@@ -32,9 +33,22 @@ def two_mutant_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess
     catalogue.write_text(TWO_MUTANTS, encoding="utf-8")
     report = folder / "results.md"
     result = subprocess.run(
-        [sys.executable, "-m", "mutation.run", "--catalogue", str(catalogue), "--report", str(report),
-         "--work-dir", str(folder)],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=900)
+        [
+            sys.executable,
+            "-m",
+            "mutation.run",
+            "--catalogue",
+            str(catalogue),
+            "--report",
+            str(report),
+            "--work-dir",
+            str(folder),
+        ],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     return result, report.read_text(encoding="utf-8")
 
 
@@ -64,6 +78,11 @@ def test_a_mutant_whose_snippet_is_gone_is_stale_and_fails_the_run(two_mutant_ru
 
 def test_every_mutant_of_the_catalogue_still_applies() -> None:
     assert len(load_catalogue(DEFAULT_CATALOGUE)) >= 25
-    result = subprocess.run([sys.executable, "-m", "mutation.run", "--check-only"], cwd=REPO_ROOT,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "mutation.run", "--check-only"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, f"stale mutants, refresh mutation/catalogue.yml:\n{result.stdout}"

@@ -1,4 +1,5 @@
 """The notebook runs top to bottom on freshly built marts, and is committed without outputs."""
+
 from __future__ import annotations
 
 import json
@@ -23,19 +24,36 @@ def test_notebook_reads_only_marts() -> None:
 
 
 def test_notebook_executes_on_fresh_marts_and_saves_every_chart(duckdb_build: DbtProject, tmp_path: Path) -> None:
-    document = execute_notebook(NOTEBOOK, {"ECOMMERCE_SERVING_PATH": str(duckdb_build.serving_path),
-                                           "ECOMMERCE_REPORT_DIR": str(tmp_path)})
-    printed = "".join(output.get("text", "") for cell in document.cells if cell.cell_type == "code"
-                      for output in cell.outputs)
+    document = execute_notebook(
+        NOTEBOOK, {"ECOMMERCE_SERVING_PATH": str(duckdb_build.serving_path), "ECOMMERCE_REPORT_DIR": str(tmp_path)}
+    )
+    printed = "".join(
+        output.get("text", "") for cell in document.cells if cell.cell_type == "code" for output in cell.outputs
+    )
     assert f"Reading marts from DuckDB {duckdb_build.serving_path}" in printed
     assert printed.count("Takeaway:") == 10
-    images = [output for cell in document.cells if cell.cell_type == "code" for output in cell.outputs
-              if "image/png" in output.get("data", {})]
+    images = [
+        output
+        for cell in document.cells
+        if cell.cell_type == "code"
+        for output in cell.outputs
+        if "image/png" in output.get("data", {})
+    ]
     assert len(images) == 10
     assert sorted(path.name for path in tmp_path.glob("*.png")) == sorted(
-        ["daily_revenue.png", "mom_growth.png", "pareto_curve.png", "customer_segments.png",
-         "category_quarterly.png", "cohort_retention.png", "revenue_by_region.png", "rfm_segments.png",
-         "new_vs_returning_revenue.png", "cohort_value_curves.png"])
+        [
+            "daily_revenue.png",
+            "mom_growth.png",
+            "pareto_curve.png",
+            "customer_segments.png",
+            "category_quarterly.png",
+            "cohort_retention.png",
+            "revenue_by_region.png",
+            "rfm_segments.png",
+            "new_vs_returning_revenue.png",
+            "cohort_value_curves.png",
+        ]
+    )
 
 
 def test_make_report_writes_only_committed_charts_or_ignored_files(duckdb_build: DbtProject, tmp_path: Path) -> None:
@@ -43,10 +61,14 @@ def test_make_report_writes_only_committed_charts_or_ignored_files(duckdb_build:
     assert main(["--report-dir", str(tmp_path), "--serving-path", str(duckdb_build.serving_path)]) == 0
     written = sorted(path.name for path in tmp_path.iterdir())
     assert "ecommerce_analysis.html" in written
-    tracked = set(subprocess.run(["git", "ls-files", "reports"], cwd=PROJECT_ROOT, capture_output=True,
-                                 text=True, check=True).stdout.split())
+    tracked = set(
+        subprocess.run(
+            ["git", "ls-files", "reports"], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
+        ).stdout.split()
+    )
     untracked = [f"reports/{name}" for name in written if f"reports/{name}" not in tracked]
-    ignored = subprocess.run(["git", "check-ignore", "--no-index", *untracked], cwd=PROJECT_ROOT,
-                             capture_output=True, text=True).stdout.split()
+    ignored = subprocess.run(
+        ["git", "check-ignore", "--no-index", *untracked], cwd=PROJECT_ROOT, capture_output=True, text=True
+    ).stdout.split()
     assert sorted(set(untracked) - set(ignored)) == [], "make report writes files that git would show as new"
     assert "reports/ecommerce_analysis.html" not in tracked, "the generated HTML report is committed"

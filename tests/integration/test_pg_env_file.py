@@ -1,6 +1,7 @@
 """The connection settings `pg_server.py start` writes for the shell (build/pg/env.sh) read back as exactly
 the values given, whatever characters a password holds, run nothing when sourced, and are readable by their
 owner only from the moment they exist."""
+
 from __future__ import annotations
 
 import json
@@ -67,15 +68,22 @@ def listening_port() -> int:
         yield server.getsockname()[1]
 
 
-def test_start_writes_env_sh_quoted_and_private_from_creation(tmp_path: Path, listening_port: int,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_start_writes_env_sh_quoted_and_private_from_creation(
+    tmp_path: Path, listening_port: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     state_dir = tmp_path / "state"
     state_dir.mkdir()
     # An earlier, world-readable env.sh must be replaced by a private file, not rewritten in place.
     (state_dir / "env.sh").write_text("export OLD=1\n", encoding="utf-8")
     os.chmod(state_dir / "env.sh", 0o644)
-    env = {"PGHOST": "127.0.0.1", "PGPORT": str(listening_port), "PGUSER": "owner; touch ran_user",
-           "PGPASSWORD": HOSTILE_PASSWORD, "PGDATABASE": "shop db", "BI_READER_PASSWORD": "`touch ran_bi`"}
+    env = {
+        "PGHOST": "127.0.0.1",
+        "PGPORT": str(listening_port),
+        "PGUSER": "owner; touch ran_user",
+        "PGPASSWORD": HOSTILE_PASSWORD,
+        "PGDATABASE": "shop db",
+        "BI_READER_PASSWORD": "`touch ran_bi`",
+    }
     start_with(state_dir, env, monkeypatch)
 
     assert mode(state_dir / "env.sh") == 0o600
@@ -96,11 +104,17 @@ def test_check_and_dbt_connect_with_a_password_full_of_shell_characters(pg_serve
         cursor.execute(f"drop role if exists {role}")
         cursor.execute(f"create role {role} login password %s", (HOSTILE_PASSWORD,))
     admin.close()
-    env = {"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "PGHOST": pg_server.host,
-           "PGPORT": str(pg_server.port), "PGUSER": role, "PGPASSWORD": HOSTILE_PASSWORD,
-           "PGDATABASE": pg_server.database}
-    check = subprocess.run([sys.executable, str(REPO_ROOT / "scripts" / "pg_server.py"), "check"], env=env,
-                           capture_output=True, text=True)
+    env = {
+        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+        "PGHOST": pg_server.host,
+        "PGPORT": str(pg_server.port),
+        "PGUSER": role,
+        "PGPASSWORD": HOSTILE_PASSWORD,
+        "PGDATABASE": pg_server.database,
+    }
+    check = subprocess.run(
+        [sys.executable, str(REPO_ROOT / "scripts" / "pg_server.py"), "check"], env=env, capture_output=True, text=True
+    )
     assert check.returncode == 0, check.stderr
     assert check.stdout.startswith(f"ok: connected to {pg_server.database}")
 
@@ -110,4 +124,3 @@ def test_check_and_dbt_connect_with_a_password_full_of_shell_characters(pg_serve
     assert result.returncode == 0, result.stdout[-3000:]
     assert "OK connection ok" in result.stdout
     assert not list(tmp_path.rglob("ran_*")), "a password character ran a command"
-

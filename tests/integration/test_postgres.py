@@ -1,4 +1,5 @@
 """PostgreSQL is a first-class engine: same models, identical results, marts-only BI role, clear errors."""
+
 from __future__ import annotations
 
 import subprocess
@@ -17,19 +18,29 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize("spec", MARTS + QUARANTINE, ids=lambda spec: spec.name)
-def test_postgres_table_equals_duckdb_table(duckdb_build: DbtProject, postgres_build: DbtProject,
-                                            spec: TableSpec) -> None:
+def test_postgres_table_equals_duckdb_table(
+    duckdb_build: DbtProject, postgres_build: DbtProject, spec: TableSpec
+) -> None:
     duckdb_rows = duckdb_build.query(f"select * from {spec.schema}.{spec.name}")
     postgres_rows = postgres_build.query(f"select * from {spec.schema}.{spec.name}")
     assert list(postgres_rows.columns) == list(duckdb_rows.columns)
-    assert_frames_match(postgres_rows, duckdb_rows, spec.key, money=spec.money, approx=spec.approx,
-                        dates=spec.dates, ints=spec.ints, label=f"postgres {spec.name}")
+    assert_frames_match(
+        postgres_rows,
+        duckdb_rows,
+        spec.key,
+        money=spec.money,
+        approx=spec.approx,
+        dates=spec.dates,
+        ints=spec.ints,
+        label=f"postgres {spec.name}",
+    )
 
 
 def test_layers_live_in_separate_schemas(postgres_build: DbtProject) -> None:
     tables = postgres_build.query(
         "select table_schema, table_name from information_schema.tables "
-        "where table_schema in ('raw_sample', 'staging', 'intermediate', 'marts_build', 'marts')")
+        "where table_schema in ('raw_sample', 'staging', 'intermediate', 'marts_build', 'marts')"
+    )
     by_schema = tables.groupby("table_schema").table_name.agg(set).to_dict()
     assert {"customers", "products", "transactions"} <= by_schema["raw_sample"]
     assert {"stg_transactions", "quarantine_transactions"} <= by_schema["staging"]
@@ -39,8 +50,13 @@ def test_layers_live_in_separate_schemas(postgres_build: DbtProject) -> None:
 
 
 def bi_connection(build: DbtProject):
-    connection = psycopg2.connect(host=build.env["PGHOST"], port=build.env["PGPORT"], user="bi_reader",
-                                  password=build.env["BI_READER_PASSWORD"], dbname=build.env["PGDATABASE"])
+    connection = psycopg2.connect(
+        host=build.env["PGHOST"],
+        port=build.env["PGPORT"],
+        user="bi_reader",
+        password=build.env["BI_READER_PASSWORD"],
+        dbname=build.env["PGDATABASE"],
+    )
     connection.autocommit = True
     return connection
 
@@ -52,21 +68,24 @@ def test_bi_reader_can_read_every_mart(postgres_build: DbtProject, spec: TableSp
         assert cursor.fetchone()[0] > 0
 
 
-@pytest.mark.parametrize("statement", [
-    "select count(*) from raw_sample.transactions",
-    "select count(*) from marts_build.fct_transactions",
-    "select count(*) from staging.stg_transactions",
-    "select count(*) from staging.quarantine_transactions",
-    "select count(*) from intermediate.int_transactions_enriched",
-    "create table marts.bi_scratch (id int)",
-    "create table public.bi_scratch (id int)",
-    "create temporary table bi_scratch (id int)",
-    "insert into marts.dim_products (product_id) values ('P999')",
-    "update marts.dim_products set price = 0",
-    "delete from marts.fct_transactions",
-    "drop table marts.revenue_daily",
-    "create schema bi_scratch",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "select count(*) from raw_sample.transactions",
+        "select count(*) from marts_build.fct_transactions",
+        "select count(*) from staging.stg_transactions",
+        "select count(*) from staging.quarantine_transactions",
+        "select count(*) from intermediate.int_transactions_enriched",
+        "create table marts.bi_scratch (id int)",
+        "create table public.bi_scratch (id int)",
+        "create temporary table bi_scratch (id int)",
+        "insert into marts.dim_products (product_id) values ('P999')",
+        "update marts.dim_products set price = 0",
+        "delete from marts.fct_transactions",
+        "drop table marts.revenue_daily",
+        "create schema bi_scratch",
+    ],
+)
 def test_bi_reader_is_refused_everything_else(postgres_build: DbtProject, statement: str) -> None:
     connection = bi_connection(postgres_build)
     try:
@@ -77,8 +96,9 @@ def test_bi_reader_is_refused_everything_else(postgres_build: DbtProject, statem
 
 
 def run_check(env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(REPO_ROOT / "scripts" / "pg_server.py"), "check"],
-                          env=env, capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, str(REPO_ROOT / "scripts" / "pg_server.py"), "check"], env=env, capture_output=True, text=True
+    )
 
 
 def test_check_passes_with_good_settings(postgres_build: DbtProject) -> None:
@@ -87,13 +107,17 @@ def test_check_passes_with_good_settings(postgres_build: DbtProject) -> None:
     assert result.stdout.startswith("ok: connected")
 
 
-@pytest.mark.parametrize("change, message", [
-    ({"PGPASSWORD": "not-the-password"}, "authentication failed for user postgres — check PGPASSWORD"),
-    ({"PGDATABASE": "no_such_db"}, 'database "no_such_db" does not exist — create it or set PGDATABASE'),
-    ({"PGPORT": "1"}, "cannot reach PostgreSQL at 127.0.0.1:1 — is the server running?"),
-])
-def test_bad_connection_settings_give_one_readable_line(postgres_build: DbtProject, change: dict[str, str],
-                                                        message: str) -> None:
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"PGPASSWORD": "not-the-password"}, "authentication failed for user postgres — check PGPASSWORD"),
+        ({"PGDATABASE": "no_such_db"}, 'database "no_such_db" does not exist — create it or set PGDATABASE'),
+        ({"PGPORT": "1"}, "cannot reach PostgreSQL at 127.0.0.1:1 — is the server running?"),
+    ],
+)
+def test_bad_connection_settings_give_one_readable_line(
+    postgres_build: DbtProject, change: dict[str, str], message: str
+) -> None:
     result = run_check({"PATH": "/usr/bin:/bin", **postgres_build.env, **change})
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
@@ -103,8 +127,13 @@ def test_bad_connection_settings_give_one_readable_line(postgres_build: DbtProje
 
 def test_make_target_stops_with_the_same_line_when_the_server_is_down(postgres_build: DbtProject) -> None:
     env = {"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", **postgres_build.env, "PGPORT": "1"}
-    result = subprocess.run(["make", "--no-print-directory", "pg-build", f"VENV={Path(sys.executable).parents[1]}"],
-                            cwd=REPO_ROOT, env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        ["make", "--no-print-directory", "pg-build", f"VENV={Path(sys.executable).parents[1]}"],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode != 0
     assert "cannot reach PostgreSQL at 127.0.0.1:1" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout

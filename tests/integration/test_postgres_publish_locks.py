@@ -1,6 +1,7 @@
 """A BI session left `idle in transaction` during a PostgreSQL publish: the swap waits a bounded time, retries,
 and either goes through (the session ended meanwhile) or gives up with one line naming the session, keeping
 the previous marts. Other BI queries are never stuck behind the waiting swap."""
+
 from __future__ import annotations
 
 import os
@@ -25,10 +26,17 @@ HELD_MART = "marts.revenue_daily"
 
 
 def connect(build: DbtProject, *, bi: bool, application: str = "pytest"):
-    user, password = ("bi_reader", build.env["BI_READER_PASSWORD"]) if bi else (build.env["PGUSER"],
-                                                                              build.env["PGPASSWORD"])
-    return psycopg2.connect(host=build.env["PGHOST"], port=build.env["PGPORT"], user=user, password=password,
-                            dbname=build.env["PGDATABASE"], application_name=application)
+    user, password = (
+        ("bi_reader", build.env["BI_READER_PASSWORD"]) if bi else (build.env["PGUSER"], build.env["PGPASSWORD"])
+    )
+    return psycopg2.connect(
+        host=build.env["PGHOST"],
+        port=build.env["PGPORT"],
+        user=user,
+        password=password,
+        dbname=build.env["PGDATABASE"],
+        application_name=application,
+    )
 
 
 def one_value(connection, sql: str):
@@ -71,11 +79,21 @@ def wait_for(what: str, condition: Callable[[], object], process: subprocess.Pop
 
 def start_build(build: DbtProject, lock_timeout_s: int, attempts: int) -> subprocess.Popen:
     dbt = Path(sys.executable).parent / "dbt"
-    env = {**os.environ, **build.env, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-           "ECOMMERCE_PUBLISH_LOCK_TIMEOUT": str(lock_timeout_s), "ECOMMERCE_PUBLISH_ATTEMPTS": str(attempts)}
-    return subprocess.Popen([str(dbt), *MARTS_ONLY, "--project-dir", str(build.root), "--profiles-dir",
-                             str(build.root)], cwd=build.root, env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
+    env = {
+        **os.environ,
+        **build.env,
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "ECOMMERCE_PUBLISH_LOCK_TIMEOUT": str(lock_timeout_s),
+        "ECOMMERCE_PUBLISH_ATTEMPTS": str(attempts),
+    }
+    return subprocess.Popen(
+        [str(dbt), *MARTS_ONLY, "--project-dir", str(build.root), "--profiles-dir", str(build.root)],
+        cwd=build.root,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
 
 
 def finish(process: subprocess.Popen) -> tuple[int, str]:
@@ -89,8 +107,13 @@ def finish(process: subprocess.Popen) -> tuple[int, str]:
 
 def swap_waiting_for(admin, reader_pid: int) -> bool:
     """True while a session other than a BI one waits for a lock the reader holds: the swap's lock request."""
-    return bool(one_value(admin, "select count(*) from pg_stat_activity "
-                                 f"where {reader_pid} = any(pg_blocking_pids(pid)) and usename <> 'bi_reader'"))
+    return bool(
+        one_value(
+            admin,
+            "select count(*) from pg_stat_activity "
+            f"where {reader_pid} = any(pg_blocking_pids(pid)) and usename <> 'bi_reader'",
+        )
+    )
 
 
 def test_idle_reader_makes_the_publish_give_up_with_one_line_naming_it(postgres_build: DbtProject) -> None:
@@ -101,8 +124,11 @@ def test_idle_reader_makes_the_publish_give_up_with_one_line_naming_it(postgres_
         reader_pid = reader.get_backend_pid()
         rows_before = one_value(admin, f"select count(*) from {HELD_MART}")
         # The line must report the session as PostgreSQL itself describes it.
-        since = one_value(admin, "select to_char(state_change at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS') "
-                                 f"from pg_stat_activity where pid = {reader_pid} and state = 'idle in transaction'")
+        since = one_value(
+            admin,
+            "select to_char(state_change at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS') "
+            f"from pg_stat_activity where pid = {reader_pid} and state = 'idle in transaction'",
+        )
         assert since, "the reader is not idle in transaction"
         build = start_build(postgres_build, lock_timeout_s=5, attempts=2)
         wait_for("the swap to wait for the reader's lock", lambda: swap_waiting_for(admin, reader_pid), build)
@@ -122,11 +148,13 @@ def test_idle_reader_makes_the_publish_give_up_with_one_line_naming_it(postgres_
 
         returncode, output = finish(build)
         assert returncode != 0, output[-3000:]
-        expected = (f"Marts not published: the swap could not lock {HELD_MART} within 5 s in each of 2 attempts, "
-                    f"held by session pid {reader_pid} (user bi_reader, application idle notebook, client 127.0.0.1, "
-                    f"idle in transaction since {since} UTC). The previous marts are still served. Ask that user "
-                    f"to commit or roll back, or end the session (select pg_terminate_backend({reader_pid});), "
-                    "then run dbt build again.")
+        expected = (
+            f"Marts not published: the swap could not lock {HELD_MART} within 5 s in each of 2 attempts, "
+            f"held by session pid {reader_pid} (user bi_reader, application idle notebook, client 127.0.0.1, "
+            f"idle in transaction since {since} UTC). The previous marts are still served. Ask that user "
+            f"to commit or roll back, or end the session (select pg_terminate_backend({reader_pid});), "
+            "then run dbt build again."
+        )
         lines = [line.strip() for line in output.splitlines() if "Marts not published" in line]
         assert lines == [expected], output[-3000:]
         assert "Traceback" not in output
@@ -168,10 +196,15 @@ def test_publish_goes_through_once_the_idle_reader_commits(postgres_build: DbtPr
     admin.close()
 
 
-@pytest.mark.parametrize("name, value", [
-    ("ECOMMERCE_PUBLISH_ATTEMPTS", "0"), ("ECOMMERCE_PUBLISH_ATTEMPTS", "3; select"),
-    ("ECOMMERCE_PUBLISH_LOCK_TIMEOUT", "601"), ("ECOMMERCE_PUBLISH_LOCK_TIMEOUT", "1.5"),
-])
+@pytest.mark.parametrize(
+    "name, value",
+    [
+        ("ECOMMERCE_PUBLISH_ATTEMPTS", "0"),
+        ("ECOMMERCE_PUBLISH_ATTEMPTS", "3; select"),
+        ("ECOMMERCE_PUBLISH_LOCK_TIMEOUT", "601"),
+        ("ECOMMERCE_PUBLISH_LOCK_TIMEOUT", "1.5"),
+    ],
+)
 def test_bad_publish_setting_is_refused_before_the_build(postgres_build: DbtProject, name: str, value: str) -> None:
     result = postgres_build.dbt(*MARTS_ONLY, check=False, extra_env={name: value})
     assert result.returncode != 0

@@ -1,4 +1,5 @@
 """A rebuild on PostgreSQL while BI readers query the marts: no reader ever sees an error or a partial table."""
+
 from __future__ import annotations
 
 import json
@@ -37,8 +38,13 @@ class ReaderLog:
 
 
 def read_in_a_loop(build: DbtProject, expected: dict[str, tuple], stop: threading.Event, log: ReaderLog) -> None:
-    connection = psycopg2.connect(host=build.env["PGHOST"], port=build.env["PGPORT"], user="bi_reader",
-                                  password=build.env["BI_READER_PASSWORD"], dbname=build.env["PGDATABASE"])
+    connection = psycopg2.connect(
+        host=build.env["PGHOST"],
+        port=build.env["PGPORT"],
+        user="bi_reader",
+        password=build.env["BI_READER_PASSWORD"],
+        dbname=build.env["PGDATABASE"],
+    )
     connection.autocommit = True
     deadline = time.monotonic() + SAFETY_SECONDS
     try:
@@ -62,9 +68,16 @@ def read_in_a_loop(build: DbtProject, expected: dict[str, tuple], stop: threadin
 
 def test_readers_see_only_complete_marts_during_a_rebuild(postgres_build: DbtProject) -> None:
     expected = {}
-    with psycopg2.connect(host=postgres_build.env["PGHOST"], port=postgres_build.env["PGPORT"], user="bi_reader",
-                          password=postgres_build.env["BI_READER_PASSWORD"],
-                          dbname=postgres_build.env["PGDATABASE"]) as connection, connection.cursor() as cursor:
+    with (
+        psycopg2.connect(
+            host=postgres_build.env["PGHOST"],
+            port=postgres_build.env["PGPORT"],
+            user="bi_reader",
+            password=postgres_build.env["BI_READER_PASSWORD"],
+            dbname=postgres_build.env["PGDATABASE"],
+        ) as connection,
+        connection.cursor() as cursor,
+    ):
         for mart, sql in QUERIES.items():
             cursor.execute(sql)
             expected[mart] = cursor.fetchone()
@@ -72,8 +85,7 @@ def test_readers_see_only_complete_marts_during_a_rebuild(postgres_build: DbtPro
 
     stop = threading.Event()
     logs = [ReaderLog() for _ in range(READERS)]
-    readers = [threading.Thread(target=read_in_a_loop, args=(postgres_build, expected, stop, log))
-               for log in logs]
+    readers = [threading.Thread(target=read_in_a_loop, args=(postgres_build, expected, stop, log)) for log in logs]
     for reader in readers:
         reader.start()
     started = time.monotonic()
@@ -84,24 +96,38 @@ def test_readers_see_only_complete_marts_during_a_rebuild(postgres_build: DbtPro
         # Reads after the swap, too: every reader completes two more full rounds (the first may have begun
         # before the swap), however slowly the machine runs them.
         after = [log.rounds for log in logs]
-        wait_until(lambda: all(log.rounds >= done + 2 or not reader.is_alive()
-                               for log, done, reader in zip(logs, after, readers)),
-                   "every reader to read every mart twice after the rebuild",
-                   last_seen=lambda: f"rounds {[log.rounds for log in logs]}, from {after}")
+        wait_until(
+            lambda: all(
+                log.rounds >= done + 2 or not reader.is_alive() for log, done, reader in zip(logs, after, readers)
+            ),
+            "every reader to read every mart twice after the rebuild",
+            last_seen=lambda: f"rounds {[log.rounds for log in logs]}, from {after}",
+        )
     finally:
         stop.set()
         for reader in readers:
             reader.join(timeout=DEADLINE_S)
-    assert not [reader for reader in readers if reader.is_alive()], \
+    assert not [reader for reader in readers if reader.is_alive()], (
         f"a reader did not stop within {DEADLINE_S:.0f} s of being told to"
+    )
 
     reads = reads_during_rebuild
     errors = [error for log in logs for error in log.errors]
     wrong = [answer for log in logs for answer in log.wrong_answers]
     REPORT.parent.mkdir(exist_ok=True)
-    REPORT.write_text(json.dumps({"readers": READERS, "reads_during_rebuild": reads, "errors": len(errors),
-                                  "wrong_answers": len(wrong), "rebuild_seconds": round(build_seconds, 2)},
-                                 indent=2), encoding="utf-8")
+    REPORT.write_text(
+        json.dumps(
+            {
+                "readers": READERS,
+                "reads_during_rebuild": reads,
+                "errors": len(errors),
+                "wrong_answers": len(wrong),
+                "rebuild_seconds": round(build_seconds, 2),
+            },
+            indent=2,
+        ),
+        encoding="utf-8",
+    )
     assert result.returncode == 0, result.stdout[-3000:]
     assert not errors, errors[:5]
     assert not wrong, wrong[:5]

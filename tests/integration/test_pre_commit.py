@@ -1,4 +1,5 @@
 """The pre-commit hooks run offline from the venv's pinned tools and catch what `make lint-sql` catches."""
+
 from __future__ import annotations
 
 import os
@@ -28,8 +29,13 @@ def checkout(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def pre_commit(project: Path, *args: str) -> subprocess.CompletedProcess:
     env = {key: value for key, value in os.environ.items() if not key.startswith(("DBT_", "ECOMMERCE_"))}
     env.update(OFFLINE, PRE_COMMIT_HOME=str(project / ".pre-commit-cache"))
-    return subprocess.run([str(project / ".venv" / "bin" / "pre-commit"), "run", *args], cwd=project, env=env,
-                          capture_output=True, text=True)
+    return subprocess.run(
+        [str(project / ".venv" / "bin" / "pre-commit"), "run", *args],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
 
 
 def test_every_hook_passes_on_the_project_offline(checkout: Path) -> None:

@@ -1,4 +1,5 @@
 """Long work shows progress and an ETA on a terminal, and nothing when its output goes to a file or a pipe."""
+
 from __future__ import annotations
 
 import fcntl
@@ -21,8 +22,9 @@ def stderr_on_a_terminal(command: list[str], env: dict[str, str] | None = None) 
     """Run `command` with stderr on a pseudo-terminal, as in a person's shell; its exit code and stderr."""
     main, secondary = pty.openpty()
     fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 120, 0, 0))  # a terminal has a size
-    process = subprocess.Popen(command, cwd=REPO_ROOT, stdout=subprocess.DEVNULL, stderr=secondary,
-                               env={**os.environ, **(env or {})})
+    process = subprocess.Popen(
+        command, cwd=REPO_ROOT, stdout=subprocess.DEVNULL, stderr=secondary, env={**os.environ, **(env or {})}
+    )
     os.close(secondary)
     chunks = []
     while True:
@@ -38,8 +40,17 @@ def stderr_on_a_terminal(command: list[str], env: dict[str, str] | None = None) 
 
 
 def generate_command(out: Path) -> list[str]:
-    return [sys.executable, "-m", "scripts.generate_data", "--out", str(out), "--transactions", "20000",
-            "--chunk-rows", "2000"]
+    return [
+        sys.executable,
+        "-m",
+        "scripts.generate_data",
+        "--out",
+        str(out),
+        "--transactions",
+        "20000",
+        "--chunk-rows",
+        "2000",
+    ]
 
 
 def test_the_generator_shows_progress_with_an_eta_on_a_terminal(tmp_path: Path) -> None:
@@ -56,14 +67,19 @@ def raw_dir(tmp_path: Path) -> Path:
 
 def test_the_generator_and_loader_are_quiet_in_a_pipe(raw_dir: Path, tmp_path: Path) -> None:
     generated = subprocess.run(generate_command(tmp_path / "again"), cwd=REPO_ROOT, capture_output=True, text=True)
-    loaded = subprocess.run([sys.executable, "-m", "scripts.load_raw", str(raw_dir), "--duckdb-path",
-                             str(tmp_path / "w.duckdb")], cwd=REPO_ROOT, capture_output=True, text=True)
+    loaded = subprocess.run(
+        [sys.executable, "-m", "scripts.load_raw", str(raw_dir), "--duckdb-path", str(tmp_path / "w.duckdb")],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert (generated.returncode, generated.stderr) == (0, "")
     assert (loaded.returncode, loaded.stderr) == (0, "")
 
 
 def test_the_loader_shows_progress_with_an_eta_on_a_terminal(raw_dir: Path, tmp_path: Path) -> None:
-    code, stderr = stderr_on_a_terminal([sys.executable, "-m", "scripts.load_raw", str(raw_dir), "--duckdb-path",
-                                         str(tmp_path / "w.duckdb")])
+    code, stderr = stderr_on_a_terminal(
+        [sys.executable, "-m", "scripts.load_raw", str(raw_dir), "--duckdb-path", str(tmp_path / "w.duckdb")]
+    )
     assert code == 0
     assert "load_raw" in stderr and "B/s" in stderr and "100%" in stderr, stderr

@@ -37,14 +37,18 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> DbtProject:
 
 def schemas(project: DbtProject) -> set[str]:
     with duckdb.connect(str(project.duckdb_path), read_only=True) as connection:
-        return {row[0] for row in connection.execute("select distinct table_schema from information_schema.tables").fetchall()}
+        return {
+            row[0]
+            for row in connection.execute("select distinct table_schema from information_schema.tables").fetchall()
+        }
 
 
 def mart_totals(path: Path) -> tuple:
     with duckdb.connect(str(path), read_only=True) as connection:
         return connection.execute(
             "select (select count(*) from information_schema.tables where table_schema = 'marts'),"
-            " (select sum(revenue) from marts.revenue_daily), (select count(*) from marts.customer_rfm)").fetchone()
+            " (select sum(revenue) from marts.revenue_daily), (select count(*) from marts.customer_rfm)"
+        ).fetchone()
 
 
 def one_line_refusal(result: subprocess.CompletedProcess, expected: str) -> None:
@@ -59,16 +63,20 @@ def leftovers(folder: Path) -> list[str]:
     return sorted(entry.name for entry in folder.iterdir() if entry.name.endswith(".tmp"))
 
 
-@pytest.mark.parametrize("serving_of", [
-    pytest.param(lambda project: str(project.duckdb_path), id="same path"),
-    pytest.param(lambda project: "ecommerce.duckdb", id="same file, relative path"),
-    pytest.param(lambda project: str(project.duckdb_path) + ".wal", id="its WAL"),
-])
+@pytest.mark.parametrize(
+    "serving_of",
+    [
+        pytest.param(lambda project: str(project.duckdb_path), id="same path"),
+        pytest.param(lambda project: "ecommerce.duckdb", id="same file, relative path"),
+        pytest.param(lambda project: str(project.duckdb_path) + ".wal", id="its WAL"),
+    ],
+)
 def test_serving_path_on_the_working_database_is_refused_and_destroys_nothing(built: DbtProject, serving_of) -> None:
     before = schemas(built)
     assert {"raw_sample", "staging", "marts"} <= before
-    result = built.dbt("build", "-s", "dim_products", check=False,
-                       extra_env={"ECOMMERCE_SERVING_PATH": serving_of(built)})
+    result = built.dbt(
+        "build", "-s", "dim_products", check=False, extra_env={"ECOMMERCE_SERVING_PATH": serving_of(built)}
+    )
     one_line_refusal(result, REFUSED)
     assert "a file dbt builds in: publishing would replace it" in result.stdout
     assert schemas(built) == before
@@ -94,15 +102,15 @@ def test_serving_path_that_is_a_folder_is_refused_and_leaves_nothing(built: DbtP
 def test_serving_path_on_a_file_that_is_not_a_database_is_refused(built: DbtProject, tmp_path: Path) -> None:
     precious = tmp_path / "customers.csv"
     precious.write_text("CustomerID,CustomerName,Region,SignupDate\n", encoding="utf-8")
-    result = built.dbt("build", "-s", "dim_products", check=False,
-                       extra_env={"ECOMMERCE_SERVING_PATH": str(precious)})
+    result = built.dbt("build", "-s", "dim_products", check=False, extra_env={"ECOMMERCE_SERVING_PATH": str(precious)})
     one_line_refusal(result, f"{REFUSED} {precious} exists and is not a DuckDB database")
     assert precious.read_text(encoding="utf-8") == "CustomerID,CustomerName,Region,SignupDate\n"
 
 
 def test_serving_file_named_marts_is_refused(built: DbtProject, tmp_path: Path) -> None:
-    result = built.dbt("build", "-s", "dim_products", check=False,
-                       extra_env={"ECOMMERCE_SERVING_PATH": str(tmp_path / "marts.duckdb")})
+    result = built.dbt(
+        "build", "-s", "dim_products", check=False, extra_env={"ECOMMERCE_SERVING_PATH": str(tmp_path / "marts.duckdb")}
+    )
     one_line_refusal(result, "makes `marts.<table>` ambiguous for every reader")
     assert list(tmp_path.iterdir()) == []
 
@@ -110,8 +118,9 @@ def test_serving_file_named_marts_is_refused(built: DbtProject, tmp_path: Path) 
 def test_serving_path_under_a_file_is_refused(built: DbtProject, tmp_path: Path) -> None:
     blocker = tmp_path / "not a folder"
     blocker.write_text("x", encoding="utf-8")
-    result = built.dbt("build", "-s", "dim_products", check=False,
-                       extra_env={"ECOMMERCE_SERVING_PATH": str(blocker / "marts.duckdb")})
+    result = built.dbt(
+        "build", "-s", "dim_products", check=False, extra_env={"ECOMMERCE_SERVING_PATH": str(blocker / "marts.duckdb")}
+    )
     one_line_refusal(result, f"{REFUSED} {blocker / 'marts.duckdb'}: {blocker} is a file")
 
 
@@ -149,13 +158,21 @@ def test_a_failed_rename_removes_its_copy(tmp_path: Path) -> None:
 
 def test_second_writer_gets_one_line_naming_the_file_and_process(built: DbtProject) -> None:
     holder = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent("""
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent("""
             import sys, duckdb
             connection = duckdb.connect(sys.argv[1])
             print("holding", flush=True)
             sys.stdin.read()
-        """), str(built.duckdb_path)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        """),
+            str(built.duckdb_path),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "holding"  # waits until the lock is held
         result = built.dbt("build", "-s", "dim_products", check=False)
@@ -183,8 +200,11 @@ def test_partial_build_says_it_did_not_publish_and_run_operation_publishes(built
     assert mart_totals(built.serving_path) == before
     with duckdb.connect(str(built.serving_path), read_only=True) as serving:
         served = set(serving.execute("select table_name from information_schema.tables").fetchall())
-    assert served == set(built.query(
-        "select table_name from information_schema.tables where table_schema = 'marts'").itertuples(index=False))
+    assert served == set(
+        built.query("select table_name from information_schema.tables where table_schema = 'marts'").itertuples(
+            index=False
+        )
+    )
     assert leftovers(built.serving_path.parent) == []
 
 

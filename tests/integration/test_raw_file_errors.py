@@ -1,5 +1,6 @@
 """A bad raw file gives one readable line naming it, on every path, before any mart is replaced:
 scripts/check_raw_files.py (before `dbt seed`), scripts/load_raw.py (files), and dbt itself (seeds)."""
+
 from __future__ import annotations
 
 import subprocess
@@ -21,8 +22,10 @@ BAD_FILES = {
     "missing": (None, "file is missing"),
     "empty": (b"", "file is empty"),
     "header only": (b"CustomerID,CustomerName,Region,SignupDate\n", "holds only its header"),
-    "not UTF-8": ("CustomerID,CustomerName,Region,SignupDate\nC1,Zoë,Europe,2024-01-02\n".encode("latin-1"),
-                  "not UTF-8 text"),
+    "not UTF-8": (
+        "CustomerID,CustomerName,Region,SignupDate\nC1,Zoë,Europe,2024-01-02\n".encode("latin-1"),
+        "not UTF-8 text",
+    ),
     "binary": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file"),
     "wrong header": (b"customer_id,name,region,signup\nC1,A,B,2024-01-01\n", "wrong header"),
     "wrong separator": (b"CustomerID;CustomerName;Region;SignupDate\nC1;A;B;2024-01-01\n", "wrong header"),
@@ -60,8 +63,9 @@ def test_committed_sample_passes_the_check() -> None:
 
 def test_valid_files_in_any_column_order_pass(tmp_path: Path) -> None:
     write_valid_files(tmp_path)
-    (tmp_path / "customers.csv").write_text("Region,SignupDate,CustomerName,CustomerID\nEurope,2024-01-02,Ann,C1\n",
-                                            encoding="utf-8")
+    (tmp_path / "customers.csv").write_text(
+        "Region,SignupDate,CustomerName,CustomerID\nEurope,2024-01-02,Ann,C1\n", encoding="utf-8"
+    )
     result = run_module("scripts.check_raw_files", str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
@@ -71,8 +75,9 @@ def test_valid_files_in_any_column_order_pass(tmp_path: Path) -> None:
 def test_bad_file_is_named_in_one_line_by_the_seed_check(tmp_path: Path, case: str) -> None:
     content, message = BAD_FILES[case]
     write_bad_customers(tmp_path, content)
-    assert_one_line(run_module("scripts.check_raw_files", str(tmp_path)),
-                    f"error: {tmp_path / 'customers.csv'}: {message}")
+    assert_one_line(
+        run_module("scripts.check_raw_files", str(tmp_path)), f"error: {tmp_path / 'customers.csv'}: {message}"
+    )
 
 
 @pytest.mark.parametrize("case", list(BAD_FILES))
@@ -82,8 +87,10 @@ def test_bad_file_is_named_in_one_line_by_the_loader(tmp_path: Path, case: str) 
     content, message = BAD_FILES[case]
     write_bad_customers(raw_dir, content)
     database = tmp_path / "working.duckdb"
-    assert_one_line(run_module("scripts.load_raw", str(raw_dir), "--duckdb-path", str(database)),
-                    f"error: {raw_dir / 'customers.csv'}: {message}")
+    assert_one_line(
+        run_module("scripts.load_raw", str(raw_dir), "--duckdb-path", str(database)),
+        f"error: {raw_dir / 'customers.csv'}: {message}",
+    )
     assert not database.exists()  # refused before anything was written
 
 
@@ -91,24 +98,32 @@ def test_malformed_line_stops_the_seed_path_with_its_line_number(tmp_path: Path)
     write_valid_files(tmp_path)
     with (tmp_path / "transactions.csv").open("a", encoding="utf-8") as handle:
         handle.write("T00002,C0001,P001,2024-03-05 10:00:00,1,12.50,12.50,surplus\n")
-    assert_one_line(run_module("scripts.check_raw_files", str(tmp_path)),
-                    "transactions.csv: line 3 has 8 fields, expected 7", "scripts.load_raw")
+    assert_one_line(
+        run_module("scripts.check_raw_files", str(tmp_path)),
+        "transactions.csv: line 3 has 8 fields, expected 7",
+        "scripts.load_raw",
+    )
 
 
 def test_make_run_stops_before_dbt_when_a_file_is_missing(tmp_path: Path) -> None:
     result = subprocess.run(
         ["make", "--no-print-directory", "check-raw", f"RAW_DIR={tmp_path}", f"VENV={Path(sys.executable).parents[1]}"],
-        cwd=REPO_ROOT, capture_output=True, text=True,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
     )
     assert result.returncode != 0
     assert f"error: {tmp_path / 'customers.csv'}: file is missing" in result.stderr
     assert "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize("header_line, message", [
-    ("CustomerID,CustomerName,Region,SignupDate", "seeds/customers.csv (loaded by dbt seed): no rows"),
-    ("CustomerID,Name,Region,SignupDate", "seeds/customers.csv (loaded by dbt seed): wrong columns"),
-])
+@pytest.mark.parametrize(
+    "header_line, message",
+    [
+        ("CustomerID,CustomerName,Region,SignupDate", "seeds/customers.csv (loaded by dbt seed): no rows"),
+        ("CustomerID,Name,Region,SignupDate", "seeds/customers.csv (loaded by dbt seed): wrong columns"),
+    ],
+)
 def test_dbt_refuses_a_bad_seed_before_any_mart_is_replaced(tmp_path: Path, header_line: str, message: str) -> None:
     project = DbtProject.copy_of_repo(tmp_path / "project")
     project.dbt("seed")

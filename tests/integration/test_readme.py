@@ -4,6 +4,7 @@ copy of the project (in a folder whose name has a space), exactly as written.
 A block can only be left out by a `<!-- readme-test: skip (reason) -->` line above it, naming the test that
 runs those commands instead; `<!-- readme-test: skip-line "cmd" (reason) -->` leaves out one line.
 """
+
 from __future__ import annotations
 
 import os
@@ -39,16 +40,22 @@ def readme_blocks(text: str) -> list[Block]:
         if directive:
             skipped = SKIP_LINE.fullmatch(directive)
             assert skipped, f"README block {number}: unknown readme-test directive {directive!r}"
-            body = "\n".join(line for line in body.splitlines()
-                             if not line.split("#")[0].strip() == skipped.group("line"))
+            body = "\n".join(
+                line for line in body.splitlines() if not line.split("#")[0].strip() == skipped.group("line")
+            )
         blocks.append(Block(number, body))
     return blocks
 
 
 def fresh_copy(destination: Path) -> Path:
     """The files a clone would hold: tracked plus new, never ignored build output."""
-    listed = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"], cwd=REPO_ROOT,
-                            capture_output=True, text=True, check=True).stdout.split("\0")
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split("\0")
     for name in filter(None, listed):
         source = REPO_ROOT / name
         if source.is_file():
@@ -59,8 +66,10 @@ def fresh_copy(destination: Path) -> Path:
 
 
 def test_directives_are_understood() -> None:
-    text = '<!-- readme-test: skip-line "make test" (the suite) -->\n```bash\nmake run\nmake test   # all\n```\n' \
-           '<!-- readme-test: skip (covered elsewhere) -->\n```bash\nmake bench\n```\n```bash\ndbt build\n```\n'
+    text = (
+        '<!-- readme-test: skip-line "make test" (the suite) -->\n```bash\nmake run\nmake test   # all\n```\n'
+        "<!-- readme-test: skip (covered elsewhere) -->\n```bash\nmake bench\n```\n```bash\ndbt build\n```\n"
+    )
     assert readme_blocks(text) == [Block(1, "make run"), Block(3, "dbt build\n")]
 
 
@@ -75,14 +84,31 @@ def test_readme_commands_run_in_order_on_a_fresh_copy(tmp_path: Path) -> None:
     script = ["set -euo pipefail"]
     for block in readme_blocks(README.read_text(encoding="utf-8")):
         script += [f"echo '=== README block {block.number}'", block.commands]
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("PG", "DBT_", "ECOMMERCE_", "VIRTUAL_ENV", "SPARK_"))}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("PG", "DBT_", "ECOMMERCE_", "VIRTUAL_ENV", "SPARK_"))
+    }
     env["PATH"] = os.pathsep.join(part for part in env["PATH"].split(os.pathsep) if ".venv" not in part)
-    result = subprocess.run(["bash", "-c", "\n".join(script)], cwd=project, env=env, capture_output=True, text=True,
-                            timeout=TIMEOUT_SECONDS)
+    result = subprocess.run(
+        ["bash", "-c", "\n".join(script)], cwd=project, env=env, capture_output=True, text=True, timeout=TIMEOUT_SECONDS
+    )
     blocks_run = re.findall(r"=== README block (\d+)", result.stdout)
-    assert result.returncode == 0, (f"README block {blocks_run[-1] if blocks_run else '?'} failed:\n"
-                                    f"{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
+    assert result.returncode == 0, (
+        f"README block {blocks_run[-1] if blocks_run else '?'} failed:\n"
+        f"{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+    )
     assert (project / "serving" / "ecommerce_marts.duckdb").is_file()
-    assert subprocess.run(["git", "diff", "--quiet", "--no-index", str(REPO_ROOT / "seeds" / "transactions.csv"),
-                           str(project / "seeds" / "transactions.csv")]).returncode == 0, "make generate is not deterministic"
+    assert (
+        subprocess.run(
+            [
+                "git",
+                "diff",
+                "--quiet",
+                "--no-index",
+                str(REPO_ROOT / "seeds" / "transactions.csv"),
+                str(project / "seeds" / "transactions.csv"),
+            ]
+        ).returncode
+        == 0
+    ), "make generate is not deterministic"

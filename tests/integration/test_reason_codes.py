@@ -1,5 +1,6 @@
 """The quarantine reason codes have one home, seeds/quarantine_reasons.csv; the models' CASE blocks, the
 docs and the README must say the same codes in the same order of precedence."""
+
 from __future__ import annotations
 
 import csv
@@ -32,7 +33,10 @@ def test_case_order_is_the_declared_precedence(table: str) -> None:
 def test_transaction_checks_run_in_the_declared_precedence() -> None:
     own_table = codes_in_order(STAGING / "base" / "base_transactions.sql")
     cross_table = codes_in_order(STAGING / "judged_transactions.sql")
-    identity, values = own_table[:own_table.index("bad_timestamp") + 1], own_table[own_table.index("bad_timestamp") + 1:]
+    identity, values = (
+        own_table[: own_table.index("bad_timestamp") + 1],
+        own_table[own_table.index("bad_timestamp") + 1 :],
+    )
     # judged_transactions: identity verdicts first, then unknown customer / product, then the value verdicts
     assert identity + cross_table + values == declared("transactions")
 

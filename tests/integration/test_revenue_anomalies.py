@@ -1,10 +1,10 @@
 """revenue_anomalies finds every anomaly planted in generated data (scripts/generate_data.py --anomalies),
 with few false alarms; the count of false alarms is printed so the run states it."""
+
 from __future__ import annotations
 
 import json
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -29,8 +29,15 @@ def planted_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[DbtProject,
     (raw_dir / "defects.csv").unlink()
     project = DbtProject.copy_of_repo(tmp_path_factory.mktemp("planted_build"))
     project.load_raw(raw_dir)
-    project.dbt("build", "--select", "+revenue_anomalies", "--indirect-selection", "cautious",
-                "--vars", json.dumps({"raw_source": "files"}))
+    project.dbt(
+        "build",
+        "--select",
+        "+revenue_anomalies",
+        "--indirect-selection",
+        "cautious",
+        "--vars",
+        json.dumps({"raw_source": "files"}),
+    )
     return project, planted
 
 

@@ -1,5 +1,6 @@
 """BI tools read published marts: a build never waits for a reader, a reader never sees a half-built state,
 a failed or killed build publishes nothing, and any DuckDB 1.x client can open the DuckDB serving file."""
+
 from __future__ import annotations
 
 import json
@@ -44,9 +45,22 @@ def totals(connection: duckdb.DuckDBPyConnection) -> set[Decimal]:
 
 def build_in_background(project: DbtProject) -> subprocess.Popen:
     env = {**os.environ, **project.env, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    return subprocess.Popen([str(Path(sys.executable).parent / "dbt"), "build", "--project-dir", str(project.root),
-                             "--profiles-dir", str(project.root)], cwd=project.root, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    return subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "dbt"),
+            "build",
+            "--project-dir",
+            str(project.root),
+            "--profiles-dir",
+            str(project.root),
+        ],
+        cwd=project.root,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
 
 
 def kill_after_first_mart(process: subprocess.Popen) -> str:
@@ -117,8 +131,10 @@ def duckdb_1x_python() -> Path:
     python = venv / "bin" / "python"
     if not (venv / ".installed").exists():
         subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                        f"duckdb=={DUCKDB_1X}"], check=True)
+        subprocess.run(
+            [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", f"duckdb=={DUCKDB_1X}"],
+            check=True,
+        )
         (venv / ".installed").touch()
     return python
 
@@ -127,7 +143,8 @@ READ_EVERY_MART = """
 import json, sys, duckdb
 connection = duckdb.connect(sys.argv[1], read_only=True)
 out = {"version": duckdb.__version__, "marts": {}}
-for (name,) in connection.sql("select table_name from information_schema.tables where table_schema = 'marts'").fetchall():
+marts = "select table_name from information_schema.tables where table_schema = 'marts'"
+for (name,) in connection.sql(marts).fetchall():
     out["marts"][name] = [str(value) for value in connection.sql(f"select * from marts.{name} order by all").fetchall()]
 print(json.dumps(out))
 """
@@ -136,8 +153,9 @@ print(json.dumps(out))
 def test_a_duckdb_1x_client_reads_every_mart(served) -> None:
     project, _ = served
     serving = project.root / "serving" / "ecommerce_marts.duckdb"
-    result = subprocess.run([str(duckdb_1x_python()), "-c", READ_EVERY_MART, str(serving)],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [str(duckdb_1x_python()), "-c", READ_EVERY_MART, str(serving)], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stderr
     old_client = json.loads(result.stdout)
     assert old_client["version"] == DUCKDB_1X

@@ -1,5 +1,6 @@
 """`dbt source freshness` measures when the loader last added a batch of each raw table (raw._loaded_batches,
 UTC), against the vars freshness_warn_hours / freshness_error_hours. Age is simulated by moving loaded_at back."""
+
 from __future__ import annotations
 
 import json
@@ -26,7 +27,9 @@ def age_batches(project: DbtProject, table: str, hours: int) -> None:
     with duckdb.connect(str(project.duckdb_path)) as connection:
         connection.execute(
             "update raw._loaded_batches set loaded_at = strftime(cast(now() at time zone 'UTC' as timestamp) "
-            f"- interval {int(hours)} hour, '%Y-%m-%dT%H:%M:%S') where table_name = ?", [table])
+            f"- interval {int(hours)} hour, '%Y-%m-%dT%H:%M:%S') where table_name = ?",
+            [table],
+        )
 
 
 def freshness(project: DbtProject, dbt_vars: dict, check: bool = True) -> dict[str, str]:
@@ -46,7 +49,8 @@ def test_a_fresh_load_passes(loaded_project: DbtProject) -> None:
 
 
 def test_a_batch_older_than_the_warn_hours_warns_and_older_than_the_error_hours_fails(
-        loaded_project: DbtProject) -> None:
+    loaded_project: DbtProject,
+) -> None:
     age_batches(loaded_project, "customers", 0)
     age_batches(loaded_project, "products", 25)  # default thresholds: warn after 24 h, error after 48 h
     age_batches(loaded_project, "transactions", 49)
@@ -71,16 +75,22 @@ def test_the_loader_records_loaded_at_in_utc(tmp_path: Path) -> None:
     with duckdb.connect(str(fresh.duckdb_path), read_only=True) as connection:
         lag_seconds = connection.execute(
             "select abs(date_diff('second', cast(max(loaded_at) as timestamp), "
-            "cast(now() at time zone 'UTC' as timestamp))) from raw._loaded_batches").fetchall()[0][0]
+            "cast(now() at time zone 'UTC' as timestamp))) from raw._loaded_batches"
+        ).fetchall()[0][0]
     assert lag_seconds < 3600
 
 
-@pytest.mark.parametrize("bad_vars, message", [
-    ({}, "source freshness measures loaded batches: run it with --vars '{raw_source: files}'"),
-    ({**FILES, "freshness_warn_hours": 48, "freshness_error_hours": 24},
-     "var freshness_warn_hours (48) must be smaller than freshness_error_hours (24)"),
-    ({**FILES, "freshness_warn_hours": "a day"}, "var freshness_warn_hours must be a whole number >= 1"),
-])
+@pytest.mark.parametrize(
+    "bad_vars, message",
+    [
+        ({}, "source freshness measures loaded batches: run it with --vars '{raw_source: files}'"),
+        (
+            {**FILES, "freshness_warn_hours": 48, "freshness_error_hours": 24},
+            "var freshness_warn_hours (48) must be smaller than freshness_error_hours (24)",
+        ),
+        ({**FILES, "freshness_warn_hours": "a day"}, "var freshness_warn_hours must be a whole number >= 1"),
+    ],
+)
 def test_a_bad_setting_is_refused_in_one_line(loaded_project: DbtProject, bad_vars: dict, message: str) -> None:
     result = loaded_project.dbt("source", "freshness", "--vars", json.dumps(bad_vars), check=False)
     output = result.stdout + result.stderr

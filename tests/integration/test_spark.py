@@ -1,4 +1,5 @@
 """The same models build on Apache Spark (local session) and every mart equals DuckDB's, row by row."""
+
 from __future__ import annotations
 
 import os
@@ -30,13 +31,19 @@ def spark(spark_build: DbtProject):
 
     spark_dir = spark_build.env["SPARK_DIR"]
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
-    session = (SparkSession.builder.master("local[1]").appName("ecommerce-spark-test")
-               .config("spark.driver.host", "127.0.0.1").config("spark.driver.bindAddress", "127.0.0.1")
-               .config("spark.ui.enabled", "false").config("spark.sql.session.timeZone", "UTC")
-               .config("spark.sql.warehouse.dir", f"{spark_dir}/warehouse")
-               .config("spark.driver.extraJavaOptions", f"-Dderby.system.home={spark_dir}")
-               .config("spark.hadoop.javax.jdo.option.ConnectionURL", "jdbc:derby:;databaseName=metastore_db")
-               .enableHiveSupport().getOrCreate())
+    session = (
+        SparkSession.builder.master("local[1]")
+        .appName("ecommerce-spark-test")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.warehouse.dir", f"{spark_dir}/warehouse")
+        .config("spark.driver.extraJavaOptions", f"-Dderby.system.home={spark_dir}")
+        .config("spark.hadoop.javax.jdo.option.ConnectionURL", "jdbc:derby:;databaseName=metastore_db")
+        .enableHiveSupport()
+        .getOrCreate()
+    )
     yield session
     session.stop()
 

@@ -6,6 +6,7 @@ equals DuckDB's row by row, the loader's Parquet files build the same marts, and
 The tests of this module share one cluster and run in file order: the own-files build replaces the tables
 of the seed build, after their comparisons ran.
 """
+
 from __future__ import annotations
 
 import json
@@ -42,8 +43,14 @@ def processes_mentioning(text: str) -> list[str]:
 
 
 def run_cluster_script(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(CLUSTER_SCRIPT), *args], cwd=REPO_ROOT, capture_output=True,
-                          text=True, env=env or dict(os.environ), timeout=600)
+    return subprocess.run(
+        [sys.executable, str(CLUSTER_SCRIPT), *args],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        env=env or dict(os.environ),
+        timeout=600,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -52,8 +59,10 @@ def cluster(tmp_path_factory: pytest.TempPathFactory):
     state_dir = tmp_path_factory.mktemp("spark_cluster")
     started = run_cluster_script("start", "--state-dir", str(state_dir))
     assert started.returncode == 0, started.stderr
-    env = dict(line.removeprefix("export ").split("=", 1) for line in
-               (state_dir / "env.sh").read_text(encoding="utf-8").splitlines())
+    env = dict(
+        line.removeprefix("export ").split("=", 1)
+        for line in (state_dir / "env.sh").read_text(encoding="utf-8").splitlines()
+    )
     yield state_dir, env
     run_cluster_script("stop", "--state-dir", str(state_dir))
 
@@ -85,21 +94,25 @@ def test_cluster_build_ran_every_model_and_test(cluster_build: DbtProject) -> No
 
 @pytest.mark.spark_cluster
 @pytest.mark.parametrize("spec", MARTS, ids=lambda spec: spec.name)
-def test_mart_read_through_thrift_matches_duckdb(cluster_build: DbtProject, duckdb_build: DbtProject,
-                                                 spec: TableSpec) -> None:
+def test_mart_read_through_thrift_matches_duckdb(
+    cluster_build: DbtProject, duckdb_build: DbtProject, spec: TableSpec
+) -> None:
     sql = f"select * from {spec.schema}.{spec.name}"
-    assert_table_matches(thrift_query(cluster_build.env, sql), duckdb_build.query(sql), spec,
-                         label=f"cluster {spec.name}")
+    assert_table_matches(
+        thrift_query(cluster_build.env, sql), duckdb_build.query(sql), spec, label=f"cluster {spec.name}"
+    )
 
 
 @pytest.mark.spark_cluster
 @pytest.mark.parametrize("spec", QUARANTINE_REASONS, ids=lambda spec: spec.name)
-def test_cluster_quarantines_what_duckdb_does(cluster_build: DbtProject, duckdb_build: DbtProject,
-                                              spec: TableSpec) -> None:
+def test_cluster_quarantines_what_duckdb_does(
+    cluster_build: DbtProject, duckdb_build: DbtProject, spec: TableSpec
+) -> None:
     expected = duckdb_build.query(key_columns_sql(spec))
     assert len(expected) > 0, "the dirty data set must hold bad rows for this comparison to mean anything"
-    assert_table_matches(thrift_query(cluster_build.env, key_columns_sql(spec)), expected, spec,
-                         label=f"cluster {spec.name}")
+    assert_table_matches(
+        thrift_query(cluster_build.env, key_columns_sql(spec)), expected, spec, label=f"cluster {spec.name}"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -112,8 +125,9 @@ def cluster_files_build(cluster_build: DbtProject, dirty_raw_dir: Path) -> DbtPr
 
 
 @pytest.mark.spark_cluster
-def test_loader_writes_every_row_as_parquet_files_the_cluster_reads(cluster_files_build: DbtProject,
-                                                                    dirty_raw_dir: Path) -> None:
+def test_loader_writes_every_row_as_parquet_files_the_cluster_reads(
+    cluster_files_build: DbtProject, dirty_raw_dir: Path
+) -> None:
     files_dir = Path(cluster_files_build.env["SPARK_WAREHOUSE_DIR"]) / "raw_files"
     for table in ("customers", "products", "transactions"):
         assert [path.suffix for path in (files_dir / table).iterdir()] == [".parquet"]
@@ -123,11 +137,13 @@ def test_loader_writes_every_row_as_parquet_files_the_cluster_reads(cluster_file
 
 @pytest.mark.spark_cluster
 @pytest.mark.parametrize("spec", MARTS + QUARANTINE_REASONS, ids=lambda spec: spec.name)
-def test_cluster_files_build_matches_duckdb(cluster_files_build: DbtProject, duckdb_build: DbtProject,
-                                            spec: TableSpec) -> None:
+def test_cluster_files_build_matches_duckdb(
+    cluster_files_build: DbtProject, duckdb_build: DbtProject, spec: TableSpec
+) -> None:
     sql = f"select * from {spec.schema}.{spec.name}" if spec in MARTS else key_columns_sql(spec)
-    assert_table_matches(thrift_query(cluster_files_build.env, sql), duckdb_build.query(sql), spec,
-                         label=f"cluster files {spec.name}")
+    assert_table_matches(
+        thrift_query(cluster_files_build.env, sql), duckdb_build.query(sql), spec, label=f"cluster files {spec.name}"
+    )
 
 
 @pytest.mark.spark_cluster
@@ -145,8 +161,11 @@ def test_failed_start_leaves_nothing_running(tmp_path: Path) -> None:
     result = run_cluster_script("start", "--state-dir", str(tmp_path), "--executor-memory", "lots")
     assert result.returncode == 1
     # Both workers refuse it; whichever is seen dead first is named.
-    assert re.match(r"spark_cluster: worker[12] exited while waiting for 2 workers to register with the master "
-                    r"\(see .*/logs/worker[12]\.log\)$", result.stderr), result.stderr
+    assert re.match(
+        r"spark_cluster: worker[12] exited while waiting for 2 workers to register with the master "
+        r"\(see .*/logs/worker[12]\.log\)$",
+        result.stderr,
+    ), result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert processes_mentioning(str(tmp_path)) == []
     assert not (tmp_path / "env.sh").exists()
@@ -159,8 +178,9 @@ def test_start_refuses_a_taken_port_in_one_line(tmp_path: Path) -> None:
         port = holder.getsockname()[1]
         result = run_cluster_script("start", "--state-dir", str(tmp_path), "--thrift-port", str(port))
     assert result.returncode == 1
-    assert result.stderr == (f"spark_cluster: port {port} on 127.0.0.1 is taken (--thrift-port); "
-                             "stop what holds it or choose another port\n")
+    assert result.stderr == (
+        f"spark_cluster: port {port} on 127.0.0.1 is taken (--thrift-port); stop what holds it or choose another port\n"
+    )
     assert processes_mentioning(str(tmp_path)) == []
 
 
@@ -169,8 +189,9 @@ def test_start_without_java_says_so_in_one_line(tmp_path: Path) -> None:
     env["PATH"] = str(Path(sys.executable).parent)  # Python, but no java
     result = run_cluster_script("start", "--state-dir", str(tmp_path), env=env)
     assert result.returncode == 1
-    assert result.stderr == ("spark_cluster: java not found: install Java 17 (Debian package "
-                             "openjdk-17-jre-headless) or set JAVA_HOME\n")
+    assert result.stderr == (
+        "spark_cluster: java not found: install Java 17 (Debian package openjdk-17-jre-headless) or set JAVA_HOME\n"
+    )
 
 
 @pytest.mark.spark_cluster
@@ -179,9 +200,16 @@ def test_loader_without_a_thrift_server_says_so_in_one_line(tmp_path: Path) -> N
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]  # free once closed: nothing listens there
     env = {**os.environ, "SPARK_HOST": "127.0.0.1", "SPARK_PORT": str(port), "SPARK_WAREHOUSE_DIR": str(tmp_path)}
-    result = subprocess.run([sys.executable, "-m", "scripts.load_raw", str(REPO_ROOT / "seeds"), "--target",
-                             "spark_cluster"], cwd=REPO_ROOT, env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "scripts.load_raw", str(REPO_ROOT / "seeds"), "--target", "spark_cluster"],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 1
-    assert result.stderr == (f"error: cannot reach the Spark Thrift server at 127.0.0.1:{port} (TTransportException)"
-                             " — is it running? (make spark-up starts one)\n")
+    assert result.stderr == (
+        f"error: cannot reach the Spark Thrift server at 127.0.0.1:{port} (TTransportException)"
+        " — is it running? (make spark-up starts one)\n"
+    )
     assert not (tmp_path / "raw_files").exists(), "nothing written before the server answered"

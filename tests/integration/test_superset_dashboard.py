@@ -5,6 +5,7 @@ Superset comes back into the bundle and loads again unchanged.
 
 The first run installs Superset into its own venv (build/superset-venv, about 900 MB, a minute or two).
 """
+
 from __future__ import annotations
 
 import copy
@@ -13,7 +14,7 @@ import json
 import os
 import socket
 import time
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -28,8 +29,16 @@ from tests.integration.dbt_project import DbtProject
 from tests.integration.waiting import DEADLINE_S, wait_for_text, wait_in_page, wait_until
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 # The README shows reports/superset_dashboard.png; the test refreshes it only when asked
 # (ECOMMERCE_SUPERSET_SCREENSHOT=reports/superset_dashboard.png), so a test run leaves the clone clean.
 SCREENSHOT_ENV = "ECOMMERCE_SUPERSET_SCREENSHOT"
@@ -55,10 +64,13 @@ def superset(server: Superset, duckdb_build: DbtProject):
     began = time.monotonic()
     installed = server.ensure_venv()
     venv_s = time.monotonic() - began
-    running = bring_up(server, None, manifest=duckdb_build.root / "target" / "manifest.json",
-                       connection=duckdb_connection(serving))
-    print(f"\nsuperset: venv {'installed' if installed else 'reused'} in {venv_s:.0f} s; metadata DB + admin "
-          f"{running.setup_s:.0f} s, start {running.start_s:.0f} s, load {running.load_s:.0f} s")
+    running = bring_up(
+        server, None, manifest=duckdb_build.root / "target" / "manifest.json", connection=duckdb_connection(serving)
+    )
+    print(
+        f"\nsuperset: venv {'installed' if installed else 'reused'} in {venv_s:.0f} s; metadata DB + admin "
+        f"{running.setup_s:.0f} s, start {running.start_s:.0f} s, load {running.load_s:.0f} s"
+    )
     try:
         yield running
     finally:
@@ -87,8 +99,9 @@ def dashboard(superset: Running, api: SupersetApi):
         # Tall enough to hold the whole dashboard: every chart is drawn in view, none waits for a scroll.
         context = browser.new_context(viewport={"width": 1400, "height": 2000})
         # Tests touch 127.0.0.1 only; Superset's pages would fetch a usage pixel from outside.
-        context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(superset.url)
-                      else route.abort())
+        context.route(
+            "**/*", lambda route: route.continue_() if route.request.url.startswith(superset.url) else route.abort()
+        )
         page = context.new_page()
         # Superset's login page posts a usage log as it unloads; on a threaded dev server that anonymous
         # request can answer after the login and reset the session cookie. A person logs in again; so do we.
@@ -98,8 +111,12 @@ def dashboard(superset: Running, api: SupersetApi):
             page.locator("[data-test=username-input]").fill(superset.username)
             page.locator("[data-test=password-input]").fill(superset.password)
             page.get_by_role("button", name="Sign in").click()
-            wait_in_page(page, """() => location.pathname.includes('/superset/welcome/')
-                                  || location.search.includes('next=')""", "the page after signing in")
+            wait_in_page(
+                page,
+                """() => location.pathname.includes('/superset/welcome/')
+                                  || location.search.includes('next=')""",
+                "the page after signing in",
+            )
             if "/login/" not in page.url:
                 break
         else:
@@ -117,16 +134,24 @@ def dashboard(superset: Running, api: SupersetApi):
         page.on("response", keep)
         began = time.monotonic()
         page.goto(superset.dashboard_url, timeout=DEADLINE_S * 1000)
-        wait_in_page(page, """count => {
+        wait_in_page(
+            page,
+            """count => {
                 const holders = document.querySelectorAll('.dashboard-component-chart-holder');
                 return holders.length === count && [...holders].every(
                     h => h.querySelector('canvas, .header-line') || h.innerText.includes('error'));
-            }""", f"all {len(CHART_NAMES)} charts to be drawn", arg=len(CHART_NAMES))
+            }""",
+            f"all {len(CHART_NAMES)} charts to be drawn",
+            arg=len(CHART_NAMES),
+        )
         load_s = time.monotonic() - began
         print(f"\nsuperset: dashboard rendered {len(CHART_NAMES)} charts in the browser in {load_s:.1f} s")
         # Each chart's data answer is handed to `keep` as Playwright dispatches events; pump them until all came.
-        wait_until(lambda: set(received) == CHART_NAMES or page.wait_for_timeout(200),
-                   "the chart data answer of every chart", last_seen=lambda: f"answers for {sorted(received)}")
+        wait_until(
+            lambda: set(received) == CHART_NAMES or page.wait_for_timeout(200),
+            "the chart data answer of every chart",
+            last_seen=lambda: f"answers for {sorted(received)}",
+        )
         assert statuses == {name: 200 for name in CHART_NAMES}
         assert "error" not in page.inner_text(".dashboard").lower()
         yield page, received, load_s
@@ -158,15 +183,18 @@ def drawn_screenshot(page, path: Path) -> float:
         shares.append(share_of_painted_pixels(shots[-1]))
         return shares[-1] > PAINTED and len(shots) > 1 and shots[-1] == shots[-2]
 
-    wait_until(drawn_and_settled, f"a screenshot with the charts drawn (over {PAINTED:.0%} painted pixels) "
-               "and unchanged since the one before", every_s=1,
-               last_seen=lambda: f"{shares[-1]:.1%} painted pixels, {len(shots)} screenshots")
+    wait_until(
+        drawn_and_settled,
+        f"a screenshot with the charts drawn (over {PAINTED:.0%} painted pixels) and unchanged since the one before",
+        every_s=1,
+        last_seen=lambda: f"{shares[-1]:.1%} painted pixels, {len(shots)} screenshots",
+    )
     path.write_bytes(shots[-1])
     return shares[-1]
 
 
 def month_of(epoch_ms: int) -> date:
-    return datetime.fromtimestamp(epoch_ms / 1000, tz=timezone.utc).date()
+    return datetime.fromtimestamp(epoch_ms / 1000, tz=UTC).date()
 
 
 def chart_holder(page, api_names: dict[str, int], name: str):
@@ -175,8 +203,9 @@ def chart_holder(page, api_names: dict[str, int], name: str):
 
 @pytest.mark.superset
 @pytest.mark.browser
-def test_the_dashboard_shows_the_marts_numbers(dashboard, api: SupersetApi, reference_marts: dict,
-                                               tmp_path: Path) -> None:
+def test_the_dashboard_shows_the_marts_numbers(
+    dashboard, api: SupersetApi, reference_marts: dict, tmp_path: Path
+) -> None:
     page, received, _ = dashboard
     ids = {chart["slice_name"]: chart["id"] for chart in api.list("chart")}
 
@@ -201,17 +230,24 @@ def test_the_dashboard_shows_the_marts_numbers(dashboard, api: SupersetApi, refe
     monthly = reference_marts["revenue_monthly"]
     revenue_rows, growth_rows = (query["data"] for query in received["Monthly revenue and MoM growth"]["result"])
     assert [round(Decimal(str(row["revenue"])), 2) for row in revenue_rows] == list(monthly.revenue)
-    growth = {month_of(row["revenue_month"]): round(Decimal(str(row["mom_growth_pct"])), 2)
-              for row in growth_rows if row["mom_growth_pct"] is not None}
-    assert growth == {month: value for month, value in zip(monthly.revenue_month, monthly.mom_growth_pct)
-                      if value is not None and value == value}
+    growth = {
+        month_of(row["revenue_month"]): round(Decimal(str(row["mom_growth_pct"])), 2)
+        for row in growth_rows
+        if row["mom_growth_pct"] is not None
+    }
+    assert growth == {
+        month: value
+        for month, value in zip(monthly.revenue_month, monthly.mom_growth_pct)
+        if value is not None and value == value
+    }
 
     quarterly = reference_marts["revenue_category_quarterly"]
     rows = received["Revenue by category per quarter"]["result"][0]["data"]
-    shown = {category: round(sum(Decimal(str(row.get(category) or 0)) for row in rows), 2)
-             for category in quarterly.category.unique()}
-    assert shown == {category: sum(group.revenue, Decimal("0.00"))
-                     for category, group in quarterly.groupby("category")}
+    shown = {
+        category: round(sum(Decimal(str(row.get(category) or 0)) for row in rows), 2)
+        for category in quarterly.category.unique()
+    }
+    assert shown == {category: sum(group.revenue, Decimal("0.00")) for category, group in quarterly.groupby("category")}
 
     daily = reference_marts["revenue_daily"]
     rows = received["Daily revenue and 7-day average"]["result"][0]["data"]
@@ -237,8 +273,11 @@ def test_datasets_carry_the_dbt_descriptions(api: SupersetApi, duckdb_build: Dbt
 
 @pytest.mark.superset
 def test_a_wrong_password_gives_one_readable_line(superset: Running) -> None:
-    with pytest.raises(SupersetApiError, match=r"^Superset login failed for user 'admin' at http://127\.0\.0\.1:\d+ "
-                                               r"\(HTTP 401\): wrong user or password$"):
+    with pytest.raises(
+        SupersetApiError,
+        match=r"^Superset login failed for user 'admin' at http://127\.0\.0\.1:\d+ "
+        r"\(HTTP 401\): wrong user or password$",
+    ):
         SupersetApi(superset.url, superset.username, superset.password + "x")
 
 
@@ -274,18 +313,25 @@ def test_make_bi_export_gives_back_the_committed_bundle(superset: Running, serve
 
 
 @pytest.mark.superset
-def test_an_edit_made_in_superset_round_trips(superset: Running, api: SupersetApi, server: Superset,
-                                              duckdb_build: DbtProject, tmp_path: Path) -> None:
+def test_an_edit_made_in_superset_round_trips(
+    superset: Running, api: SupersetApi, server: Superset, duckdb_build: DbtProject, tmp_path: Path
+) -> None:
     """Edit a chart and the layout through the API (as the UI does), export, load the export, export again."""
     charts = {chart["slice_name"]: chart["id"] for chart in api.list("chart")}
     chart = api.call("GET", f"/api/v1/chart/{charts['RFM segments']}")["result"]
     params = {**json.loads(chart["params"]), "show_value": False, "row_limit": 50}
-    api.call("PUT", f"/api/v1/chart/{charts['RFM segments']}", {
-        "slice_name": "Customers per RFM segment", "params": json.dumps(params)})
+    api.call(
+        "PUT",
+        f"/api/v1/chart/{charts['RFM segments']}",
+        {"slice_name": "Customers per RFM segment", "params": json.dumps(params)},
+    )
     dashboard_id = api.list("dashboard")[0]["id"]
     position = json.loads(api.call("GET", f"/api/v1/dashboard/{dashboard_id}")["result"]["position_json"])
-    rfm = next(node for node in position.values() if isinstance(node, dict)
-               and node.get("meta", {}).get("chartId") == charts["RFM segments"])
+    rfm = next(
+        node
+        for node in position.values()
+        if isinstance(node, dict) and node.get("meta", {}).get("chartId") == charts["RFM segments"]
+    )
     rfm["meta"]["height"] = 70
     api.call("PUT", f"/api/v1/dashboard/{dashboard_id}", {"position_json": json.dumps(position)})
 
@@ -300,16 +346,24 @@ def test_an_edit_made_in_superset_round_trips(superset: Running, api: SupersetAp
         changed["params"].update(show_value=False, row_limit=50)
         expected["charts/Customers_per_RFM_segment.yaml"] = changed
         layout = next(c for p, c in expected.items() if p.startswith("dashboards/"))["position"]
-        node = next(n for n in layout.values()
-                    if isinstance(n, dict) and n.get("meta", {}).get("uuid") == changed["uuid"])
+        node = next(
+            n for n in layout.values() if isinstance(n, dict) and n.get("meta", {}).get("uuid") == changed["uuid"]
+        )
         node["meta"]["height"] = 70  # the layout keeps the name it was saved with (sliceName)
         assert edited.files == expected
 
         # The exported folder is what a developer commits; `make bi` loads it, and it comes back unchanged.
-        load(api, duckdb_connection(duckdb_build.root / SERVING_FILE),
-             manifest_path=duckdb_build.root / "target" / "manifest.json", bundle_path=bundle)
+        load(
+            api,
+            duckdb_connection(duckdb_build.root / SERVING_FILE),
+            manifest_path=duckdb_build.root / "target" / "manifest.json",
+            bundle_path=bundle,
+        )
         assert exported(api).files == edited.files
     finally:  # the committed dashboard again, for any test after this one
-        load(api, duckdb_connection(duckdb_build.root / SERVING_FILE),
-             manifest_path=duckdb_build.root / "target" / "manifest.json")
+        load(
+            api,
+            duckdb_connection(duckdb_build.root / SERVING_FILE),
+            manifest_path=duckdb_build.root / "target" / "manifest.json",
+        )
     assert exported(api).files == BUNDLE.files

@@ -1,4 +1,5 @@
 """Everyday dbt workflows a team relies on: parse and debug clean, named selectors, the slim-CI recipe."""
+
 from __future__ import annotations
 
 import json
@@ -49,8 +50,9 @@ def test_debug_passes_on_every_postgres_target(pg_server, tmp_path: Path, target
 
 
 def selected(project: DbtProject, selector: str, resource_type: str = "model") -> set[str]:
-    listed = project.dbt("ls", "--selector", selector, "--resource-type", resource_type, "--output", "name",
-                         "--quiet").stdout
+    listed = project.dbt(
+        "ls", "--selector", selector, "--resource-type", resource_type, "--output", "name", "--quiet"
+    ).stdout
     return set(listed.split())
 
 
@@ -99,8 +101,11 @@ def test_slim_ci_builds_only_the_changed_model_and_retry_finishes_the_job(tmp_pa
     assert failed.returncode != 0
     first = run_results(project)
     # customer_rfm's descendants, read from the SQL: no model refs it, so it is the only model to build.
-    children = {path.stem for path in (REPO_ROOT / "models").rglob("*.sql")
-                if "ref('customer_rfm')" in path.read_text(encoding="utf-8")}
+    children = {
+        path.stem
+        for path in (REPO_ROOT / "models").rglob("*.sql")
+        if "ref('customer_rfm')" in path.read_text(encoding="utf-8")
+    }
     assert models_of(first) == {"customer_rfm", *children}
     assert first["model.ecommerce.customer_rfm"] == "error"
     model.write_text(original + "-- reviewed\n", encoding="utf-8")
@@ -109,4 +114,5 @@ def test_slim_ci_builds_only_the_changed_model_and_retry_finishes_the_job(tmp_pa
     assert retried["model.ecommerce.customer_rfm"] == "success"
     # Nodes only: the on-run-start/end hooks run on every invocation.
     assert {unique_id for unique_id in retried if not unique_id.startswith("operation.")} == {
-        unique_id for unique_id, status in first.items() if status in ("error", "skipped")}
+        unique_id for unique_id, status in first.items() if status in ("error", "skipped")
+    }

@@ -1,5 +1,6 @@
 """Every documented var works in a plain `dbt build`, and a hostile or impossible value is refused in one
 line before anything is built: never pasted into SQL."""
+
 from __future__ import annotations
 
 import json
@@ -42,8 +43,9 @@ def sample_build(tmp_path_factory: pytest.TempPathFactory) -> DbtProject:
 
 
 @pytest.mark.parametrize("bad_vars, message", HOSTILE, ids=lambda value: json.dumps(value)[:40])
-def test_bad_var_is_refused_in_one_line_and_nothing_changes(sample_build: DbtProject, bad_vars: dict,
-                                                           message: str) -> None:
+def test_bad_var_is_refused_in_one_line_and_nothing_changes(
+    sample_build: DbtProject, bad_vars: dict, message: str
+) -> None:
     before = sample_build.query("select count(*) as n from marts.fct_transactions").n[0]
     result = sample_build.dbt("run", "--vars", json.dumps(bad_vars), check=False)
     assert result.returncode != 0
@@ -64,11 +66,15 @@ def non_default_params(cleaned: reference.Cleaned) -> reference.Params:
     dates = sorted(cleaned.transactions.transaction_date)
     return reference.Params(
         as_of_date=dates[len(dates) * 2 // 3],
-        active_days=30, churned_days=75, pareto_share=reference.Decimal("0.5"),
+        active_days=30,
+        churned_days=75,
+        pareto_share=reference.Decimal("0.5"),
         total_tolerance=reference.Decimal("0.50"),
         min_valid_date=dates[len(dates) // 10] - timedelta(days=1),
         max_valid_date=dates[-1] + timedelta(days=400),
-        anomaly_weeks=8, anomaly_min_weeks=4, anomaly_threshold=reference.Decimal("2.5"),
+        anomaly_weeks=8,
+        anomaly_min_weeks=4,
+        anomaly_threshold=reference.Decimal("2.5"),
     )
 
 
@@ -86,8 +92,16 @@ def non_default_build(dirty_raw_dir: Path, reference_cleaned, tmp_path_factory: 
 def test_non_default_vars_match_the_reference(non_default_build, spec: TableSpec) -> None:
     project, expected, _ = non_default_build
     actual = project.query(f"select * from {spec.schema}.{spec.name}")
-    assert_frames_match(actual, expected[spec.name], spec.key, money=spec.money, approx=spec.approx,
-                        dates=spec.dates, ints=spec.ints, label=f"non-default vars {spec.name}")
+    assert_frames_match(
+        actual,
+        expected[spec.name],
+        spec.key,
+        money=spec.money,
+        approx=spec.approx,
+        dates=spec.dates,
+        ints=spec.ints,
+        label=f"non-default vars {spec.name}",
+    )
 
 
 def test_as_of_date_is_a_point_in_time(non_default_build) -> None:
@@ -106,12 +120,15 @@ def as_of_scenarios(cleaned: reference.Cleaned) -> dict[str, reference.date]:
     """As-of dates the latest sale does not give: recency is counted from a day without sales."""
     sold_on = set(cleaned.transactions.transaction_date)
     first, last = min(sold_on), max(sold_on)
-    quiet_days = [first + timedelta(days=n) for n in range((last - first).days)
-                  if first + timedelta(days=n) not in sold_on]
+    quiet_days = [
+        first + timedelta(days=n) for n in range((last - first).days) if first + timedelta(days=n) not in sold_on
+    ]
     assert quiet_days, "the dirty data set has no day without sales between its first and last sale"
-    return {"nothing_sold_that_day": quiet_days[len(quiet_days) // 2],
-            "after_the_last_sale": last + timedelta(days=10),
-            "before_the_first_sale": first - timedelta(days=1)}
+    return {
+        "nothing_sold_that_day": quiet_days[len(quiet_days) // 2],
+        "after_the_last_sale": last + timedelta(days=10),
+        "before_the_first_sale": first - timedelta(days=1),
+    }
 
 
 AS_OF_SCENARIOS = ["nothing_sold_that_day", "after_the_last_sale", "before_the_first_sale"]
@@ -143,5 +160,13 @@ def test_as_of_date_without_a_sale_matches_the_reference(as_of_build, scenario: 
     if expected.empty:  # before the first sale: no period and no buyer to show
         assert actual.empty, f"as-of {scenario}: {spec.name} has {len(actual)} rows, expected none"
         return
-    assert_frames_match(actual, expected, spec.key, money=spec.money, approx=spec.approx,
-                        dates=spec.dates, ints=spec.ints, label=f"as-of {scenario}: {spec.name}")
+    assert_frames_match(
+        actual,
+        expected,
+        spec.key,
+        money=spec.money,
+        approx=spec.approx,
+        dates=spec.dates,
+        ints=spec.ints,
+        label=f"as-of {scenario}: {spec.name}",
+    )

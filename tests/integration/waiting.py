@@ -4,10 +4,12 @@ CI shares its machine: a page can take a minute to paint and a build ten times i
 sleeps a fixed time, or checks the first paint, fails there although the code is right. These helpers poll
 a condition until it holds; the deadline only bounds a hang, it is never a measure of speed (bench/ does that).
 """
+
 from __future__ import annotations
 
 import time
-from typing import Callable, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
 import pytest
 
@@ -16,8 +18,13 @@ T = TypeVar("T")
 DEADLINE_S = 300.0
 
 
-def wait_until(condition: Callable[[], T], what: str, timeout_s: float = DEADLINE_S, every_s: float = 0.5,
-               last_seen: Callable[[], str] | None = None) -> T:
+def wait_until(
+    condition: Callable[[], T],
+    what: str,
+    timeout_s: float = DEADLINE_S,
+    every_s: float = 0.5,
+    last_seen: Callable[[], str] | None = None,
+) -> T:
     """Call `condition` until it returns something truthy and return that; fail naming `what` at the deadline."""
     deadline = time.monotonic() + timeout_s
     while True:
