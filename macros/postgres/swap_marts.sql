@@ -16,10 +16,11 @@
 {# Both settings, checked: {'lock_timeout_s': int, 'attempts': int}. Also run before the build (validate_vars). #}
 {% macro publish_retry_settings() -%}
     {%- set settings = {} -%}
-    {%- for name, key, default, maximum in [
-            ('ECOMMERCE_PUBLISH_LOCK_TIMEOUT', 'lock_timeout_s', '5', 600),
-            ('ECOMMERCE_PUBLISH_ATTEMPTS', 'attempts', '5', 20)] -%}
-        {%- set value = env_var(name, default) -%}
+    {#- env_var() is called with literal names: dbt records them for partial parsing, and the README's table
+        of environment variables is checked against the names the code reads. -#}
+    {%- for name, key, value, maximum in [
+            ('ECOMMERCE_PUBLISH_LOCK_TIMEOUT', 'lock_timeout_s', env_var('ECOMMERCE_PUBLISH_LOCK_TIMEOUT', '5'), 600),
+            ('ECOMMERCE_PUBLISH_ATTEMPTS', 'attempts', env_var('ECOMMERCE_PUBLISH_ATTEMPTS', '5'), 20)] -%}
         {%- if not modules.re.match('^[0-9]{1,3}$', value) or not 1 <= (value | int) <= maximum -%}
             {{ exceptions.raise_compiler_error(name ~ " must be a whole number from 1 to " ~ maximum
                 ~ "; got " ~ value[:60]) }}
