@@ -5,12 +5,8 @@ parameters as (
     select * from {{ ref('stg_clv_parameters') }}
 ),
 
-transactions as (
-    select * from {{ ref('int_transactions_enriched') }}
-),
-
 as_of as (
-    select {{ ecommerce.as_of_date('transactions') }} as as_of_date
+    select * from {{ ref('int_as_of_date') }}
 ),
 
 final as (

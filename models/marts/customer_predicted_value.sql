@@ -7,15 +7,11 @@ predictions as (
 ),
 
 customer_rfm as (
-    select * from {{ ref('int_customer_rfm') }}
-),
-
-transactions as (
-    select * from {{ ref('int_transactions_enriched') }}
+    select * from {{ ref('customer_rfm') }}
 ),
 
 as_of as (
-    select {{ ecommerce.as_of_date('transactions') }} as as_of_date
+    select * from {{ ref('int_as_of_date') }}
 ),
 
 final as (

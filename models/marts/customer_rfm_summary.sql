@@ -9,7 +9,7 @@ transactions as (
 ),
 
 as_of as (
-    select {{ ecommerce.as_of_date('transactions') }} as as_of_date
+    select * from {{ ref('int_as_of_date') }}
 ),
 
 occasions as (
