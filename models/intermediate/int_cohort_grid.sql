@@ -67,7 +67,8 @@ final as (
             as months_since_first_purchase,
         cohort_sizes.cohort_size,
         coalesce(active_per_cohort_month.active_customers, 0) as active_customers,
-        coalesce(revenue_per_cohort_month.revenue, 0) as revenue
+        -- typed here so that a month without sales is 0.00 like the others on every engine
+        cast(coalesce(revenue_per_cohort_month.revenue, 0) as {{ ecommerce.type_money() }}) as revenue
     from cohort_sizes
     inner join calendar_months
         on cohort_sizes.cohort_month <= calendar_months.calendar_month
