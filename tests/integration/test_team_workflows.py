@@ -107,7 +107,9 @@ def test_slim_ci_builds_only_the_changed_model_and_retry_finishes_the_job(tmp_pa
         if "ref('customer_rfm')" in path.read_text(encoding="utf-8")
     }
     assert models_of(first) == {"customer_rfm", *children}
-    assert first["model.ecommerce.customer_rfm"] == "error"
+    # The broken model fails itself, or its unit tests fail first and it is skipped.
+    assert first["model.ecommerce.customer_rfm"] in ("error", "skipped")
+    assert any(status == "error" and "customer_rfm" in unique_id for unique_id, status in first.items())
     model.write_text(original + "-- reviewed\n", encoding="utf-8")
     project.dbt("retry")
     retried = run_results(project)
