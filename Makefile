@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 DBT := $(BIN)/dbt
 RAW_DIR ?= seeds
 PYTEST_ARGS ?=
+# The predicted-value fit's own venv (Python 3.12): set here, before `test` names it as a prerequisite.
+CLV_VENV := build/venv-clv
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
 .DEFAULT_GOAL := help
@@ -173,7 +175,6 @@ bi-export: venv ## Write the dashboard as Superset holds it (edited in its UI) b
 
 # Predicted customer value: pymc-marketing needs Python >= 3.12, so the fit has its own venv (about 800 MB,
 # about 4 minutes to install). PYTHON312 is python3.12 on PATH or pyenv's; set it to use another.
-CLV_VENV := build/venv-clv
 PYTHON312 ?= $(shell for p in python3.12 $(HOME)/.pyenv/versions/3.12*/bin/python3.12; do \
 	$$p -c 'import sys; assert sys.version_info[:2] == (3, 12)' >/dev/null 2>&1 && { echo $$p; break; }; done)
 DBT_VARS ?= {}
