@@ -76,6 +76,10 @@ def test_each_raw_table_is_read_by_exactly_one_model(duckdb_files_build: DbtProj
         "source.ecommerce.raw.customers": ["base_customers"],
         "source.ecommerce.raw.products": ["base_products"],
         "source.ecommerce.raw.transactions": ["base_transactions"],
+        # what `make predict` writes back, each read by its own staging model
+        "source.ecommerce.predictions.clv_calibration": ["stg_clv_calibration"],
+        "source.ecommerce.predictions.clv_parameters": ["stg_clv_parameters"],
+        "source.ecommerce.predictions.clv_predictions": ["stg_clv_predictions"],
     }
 
 
