@@ -119,9 +119,9 @@ def test_serving_path_under_a_file_is_refused(built: DbtProject, tmp_path: Path)
     blocker = tmp_path / "not a folder"
     blocker.write_text("x", encoding="utf-8")
     result = built.dbt(
-        "build", "-s", "dim_products", check=False, extra_env={"ECOMMERCE_SERVING_PATH": str(blocker / "marts.duckdb")}
+        "build", "-s", "dim_products", check=False, extra_env={"ECOMMERCE_SERVING_PATH": str(blocker / "shop.duckdb")}
     )
-    one_line_refusal(result, f"{REFUSED} {blocker / 'marts.duckdb'}: {blocker} is a file")
+    one_line_refusal(result, f"{REFUSED} {blocker / 'shop.duckdb'}: {blocker} is a file")
 
 
 def test_glob_characters_in_the_serving_path_are_taken_literally(built: DbtProject, tmp_path: Path) -> None:
@@ -191,7 +191,10 @@ def test_partial_build_says_it_did_not_publish_and_run_operation_publishes(built
     built.query("select 1")  # the working database is readable
     os.utime(built.serving_path, (0, 0))
     result = built.dbt("build", "-s", "customer_rfm")
-    assert f"{NOT_PUBLISHED}this build did not build cohort_revenue, customer_activity_monthly" in result.stdout
+    assert (
+        f"{NOT_PUBLISHED}this build did not build clv_calibration, clv_model_parameters, cohort_revenue"
+        in result.stdout
+    )
     assert PUBLISH_HINT in result.stdout
     assert built.serving_path.stat().st_mtime == 0  # untouched
     result = built.dbt("run-operation", "publish")
@@ -219,6 +222,8 @@ def test_run_operation_publish_refuses_when_a_mart_was_never_built(tmp_path: Pat
     result = project.dbt("run-operation", "publish", check=False)
     output = result.stdout + result.stderr
     assert result.returncode != 0
-    assert "Nothing published: the working database has no cohort_revenue" in output, output[-2000:]
+    assert (
+        "Nothing published: the working database has no clv_calibration, clv_model_parameters, cohort_revenue" in output
+    ), output[-2000:]
     assert "Traceback" not in output
     assert not project.serving_path.exists()
