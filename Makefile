@@ -152,9 +152,12 @@ pg-down: venv ## Stop the throwaway PostgreSQL and delete its data
 pg-check: venv ## Check the PG* connection settings; one readable line on failure
 	@$(BIN)/python scripts/pg_server.py check
 
-pg-build: check-raw pg-check ## dbt seed + build on PostgreSQL (PG* variables, or source build/pg/env.sh)
-	$(DBT) seed --target postgres
-	$(DBT) build --target postgres
+# People build their own prefixed schemas (`dev`); the scheduled run says PG_TARGET=prod (README, "Environments").
+PG_TARGET ?= dev
+
+pg-build: check-raw pg-check ## dbt seed + build on PostgreSQL, target PG_TARGET (default dev: schemas dbt_<login>_*)
+	$(DBT) seed --target $(PG_TARGET)
+	$(DBT) build --target $(PG_TARGET)
 
 SPARK_STATE ?= build/spark-cluster
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import subprocess
 from pathlib import Path
 
 import psycopg2
@@ -110,3 +112,17 @@ def test_two_developers_build_side_by_side_on_one_database(pg_server, dirty_raw_
         ):
             cursor.execute(f"select count(*) from {person}_marts.fct_transactions")
             assert cursor.fetchone()[0] == published
+
+
+@pytest.mark.parametrize("override, target", [([], "dev"), (["PG_TARGET=prod"], "prod")])
+def test_make_pg_build_builds_the_dev_target_unless_told_otherwise(override: list[str], target: str) -> None:
+    # `make -n` prints the recipe without running it (the prerequisites' recipes too, hence the filter).
+    printed = subprocess.run(
+        ["make", "-n", "--no-print-directory", "pg-build", *override],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    dbt_lines = [line for line in printed.splitlines() if re.search(r"\bdbt (seed|build)\b", line)]
+    assert [line.split("dbt ", 1)[1] for line in dbt_lines] == [f"seed --target {target}", f"build --target {target}"]
