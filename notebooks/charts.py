@@ -224,6 +224,64 @@ def cohort_value_curves(cohort_revenue: pd.DataFrame, horizon: int = 3) -> tuple
     return figure, takeaway
 
 
+def revenue_anomalies(anomalies: pd.DataFrame) -> tuple[Figure, str]:
+    """Daily revenue with its typical value (same weekday, trailing window) and the flagged days marked."""
+    anomalies = anomalies.sort_values("revenue_date")
+    flagged = anomalies[anomalies.is_anomaly.astype(bool)]
+    figure, axis = plt.subplots(figsize=(11, 4))
+    axis.plot(anomalies.revenue_date, anomalies.revenue.astype(float), color="#bbbbbb", linewidth=0.8, label="revenue")
+    axis.plot(
+        anomalies.revenue_date,
+        anomalies.typical_revenue.astype(float),
+        color="#264653",
+        linewidth=1.2,
+        label="typical for the weekday",
+    )
+    axis.scatter(
+        flagged.revenue_date, flagged.revenue.astype(float), color=DECLINE_COLOUR, zorder=3, label="flagged day"
+    )
+    axis.set(title="Daily revenue and flagged anomalies", xlabel="date", ylabel="revenue (currency units)")
+    axis.legend()
+    scored = int(anomalies.anomaly_score.notna().sum())
+    takeaway = f"{len(flagged)} of {scored} scored days are flagged"
+    if len(flagged):
+        last = flagged.iloc[-1]
+        takeaway += (
+            f"; the latest, {pd.Timestamp(last.revenue_date):%Y-%m-%d}, brought {money(float(last.revenue))} "
+            f"against a typical {money(float(last.typical_revenue))}"
+        )
+    return figure, takeaway + "."
+
+
+def clv_calibration(calibration: pd.DataFrame) -> tuple[Figure, str]:
+    """Predicted against actual repeat occasions in the holdout, per calibration-frequency bin (clv_calibration)."""
+    figure, axis = plt.subplots(figsize=(8, 4))
+    if calibration.empty:
+        axis.set_axis_off()
+        axis.text(0.5, 0.5, "No fit yet: run make predict", ha="center", va="center")
+        return figure, "No predicted-value fit in these marts yet: `make predict` fits one."
+    ordered = calibration.sort_values("bin_order")
+    bins = ordered[ordered.calibration_frequency != "total"]
+    total = ordered[ordered.calibration_frequency == "total"].iloc[0]
+    positions = np.arange(len(bins))
+    axis.bar(positions - 0.2, bins.predicted_repeat_occasions.astype(float), 0.4, color="#264653", label="predicted")
+    axis.bar(positions + 0.2, bins.actual_repeat_occasions.astype(float), 0.4, color="#e9c46a", label="actual")
+    axis.set_xticks(positions, bins.calibration_frequency)
+    axis.set(
+        title="Holdout: predicted vs actual repeat occasions",
+        xlabel="repeat occasions before the cut-off",
+        ylabel="repeat occasions in the holdout",
+    )
+    axis.legend()
+    predicted, actual = float(total.predicted_repeat_occasions), float(total.actual_repeat_occasions)
+    error = f"{(predicted - actual) / actual:+.0%}" if actual else "no actual occasions"
+    takeaway = (
+        f"Fitted up to {pd.Timestamp(total.calibration_end_date):%Y-%m-%d}, the model predicted {predicted:,.0f} "
+        f"repeat occasions up to {pd.Timestamp(total.holdout_end_date):%Y-%m-%d}; {actual:,.0f} happened ({error})."
+    )
+    return figure, takeaway
+
+
 def save(figure: Figure, name: str, directory: str | Path | None) -> Path | None:
     """Write the chart as `<directory>/<name>.png` when a report directory is given."""
     if not directory:

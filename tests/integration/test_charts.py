@@ -148,3 +148,56 @@ def test_save_writes_a_png_only_when_a_directory_is_given(tmp_path) -> None:
     assert charts.save(figure, "segments", None) is None
     path = charts.save(figure, "segments", tmp_path)
     assert path.read_bytes().startswith(b"\x89PNG")
+
+
+def test_anomaly_takeaway_counts_flagged_of_scored_days_and_names_the_latest() -> None:
+    anomalies = pd.DataFrame(
+        {
+            "revenue_date": pd.to_datetime(["2024-01-04", "2024-01-01", "2024-01-02", "2024-01-03"]),
+            "revenue": [10.0, 100.0, 120.0, 900.0],
+            "typical_revenue": [300.0, None, 110.0, 250.0],
+            "anomaly_score": [-5.0, None, 0.5, 4.0],
+            "is_anomaly": [True, False, False, True],
+        }
+    )
+    figure, takeaway = charts.revenue_anomalies(anomalies)
+    assert takeaway == "2 of 3 scored days are flagged; the latest, 2024-01-04, brought 10 against a typical 300."
+    marked = figure.axes[0].collections[0].get_offsets()
+    assert sorted(marked[:, 1].tolist()) == [10.0, 900.0]  # only the flagged days are marked
+
+
+def test_anomaly_takeaway_without_flagged_days() -> None:
+    anomalies = pd.DataFrame(
+        {
+            "revenue_date": pd.to_datetime(["2024-01-01", "2024-01-02"]),
+            "revenue": [100.0, 120.0],
+            "typical_revenue": [None, 110.0],
+            "anomaly_score": [None, 0.5],
+            "is_anomaly": [False, False],
+        }
+    )
+    assert charts.revenue_anomalies(anomalies)[1] == "0 of 1 scored days are flagged."
+
+
+def test_calibration_takeaway_compares_the_holdout_totals() -> None:
+    calibration = pd.DataFrame(
+        {
+            "calibration_frequency": ["total", "0", "1+"],
+            "bin_order": [2, 0, 1],
+            "predicted_repeat_occasions": [30.6, 10.4, 20.2],
+            "actual_repeat_occasions": [30.0, 12.0, 18.0],
+            "calibration_end_date": [date(2024, 9, 30)] * 3,
+            "holdout_end_date": [date(2024, 12, 31)] * 3,
+        }
+    )
+    figure, takeaway = charts.clv_calibration(calibration)
+    assert takeaway == (
+        "Fitted up to 2024-09-30, the model predicted 31 repeat occasions up to 2024-12-31; 30 happened (+2%)."
+    )
+    assert [label.get_text() for label in figure.axes[0].get_xticklabels()] == ["0", "1+"]
+    assert [round(bar.get_height(), 1) for bar in figure.axes[0].patches] == [10.4, 20.2, 12.0, 18.0]
+
+
+def test_calibration_chart_says_how_to_get_a_fit_when_there_is_none() -> None:
+    empty = pd.DataFrame(columns=["calibration_frequency", "bin_order"])
+    assert charts.clv_calibration(empty)[1] == "No predicted-value fit in these marts yet: `make predict` fits one."

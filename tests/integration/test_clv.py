@@ -140,3 +140,30 @@ def test_rfm_summary_equals_pymc_marketing_rfm_summary_on_the_sample(tmp_path: P
     # pymc-marketing gives 0 for no repeat occasion and an unrounded mean; the mart NULL and cents.
     values = pd.to_numeric(actual.avg_repeat_order_value).fillna(0).astype(float)
     assert ((values - expected.monetary_value).abs() <= 0.005 + 1e-9).all()
+
+
+def test_fit_bench_runs_as_documented_on_the_summary_pymc_marketing_makes(tmp_path: Path) -> None:
+    # The benchmark summarises its drawn occasions itself: that summary must be pymc-marketing's.
+    script = (
+        "import sys, pandas as pd\n"
+        "from datetime import date\n"
+        "from pymc_marketing.clv.utils import rfm_summary\n"
+        "from bench.clv_fit import END, START, rfm_summary as bench_summary\n"
+        "from scripts.clv_world import simulate_occasions\n"
+        "occasions = simulate_occasions(500, START, END, seed=3)\n"
+        "mine = bench_summary(occasions, END).set_index('customer_id').sort_index()\n"
+        "theirs = rfm_summary(occasions.assign(customer_id=occasions.customer_number.astype(str),\n"
+        "                     occasion_date=pd.to_datetime(occasions.occasion_date)), 'customer_id', 'occasion_date',\n"
+        "                     monetary_value_col='value', observation_period_end=str(END), time_unit='D')\n"
+        "theirs = theirs.set_index('customer_id').sort_index()\n"
+        "assert list(mine.index) == list(theirs.index)\n"
+        "assert (mine.frequency == theirs.frequency).all() and (mine.recency_days == theirs.recency).all()\n"
+        "assert (mine.tenure_days == theirs['T']).all()\n"
+        "assert ((mine.avg_repeat_order_value.fillna(0) - theirs.monetary_value).abs() < 1e-9).all()\n"
+        "print('same', len(mine))\n"
+    )
+    assert run_clv("-c", script, cwd=REPO_ROOT).stdout.strip() == "same 500"
+    printed = run_clv("-m", "bench.clv_fit", "--customers", "300", "--work-dir", str(tmp_path), cwd=REPO_ROOT).stdout
+    header, rule, row = printed.strip().splitlines()
+    assert header.startswith("| customers | repeat buyers | wall time (s) |")
+    assert row.startswith("| 300 | ")

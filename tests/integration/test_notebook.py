@@ -20,7 +20,7 @@ def test_notebook_is_committed_without_outputs() -> None:
 def test_notebook_reads_only_marts() -> None:
     source = "".join("".join(cell["source"]) for cell in json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"])
     assert ".csv" not in source and "seeds" not in source
-    assert source.count('source.read("') == 10
+    assert source.count('source.read("') == 12
 
 
 def test_notebook_executes_on_fresh_marts_and_saves_every_chart(duckdb_build: DbtProject, tmp_path: Path) -> None:
@@ -31,7 +31,9 @@ def test_notebook_executes_on_fresh_marts_and_saves_every_chart(duckdb_build: Db
         output.get("text", "") for cell in document.cells if cell.cell_type == "code" for output in cell.outputs
     )
     assert f"Reading marts from DuckDB {duckdb_build.serving_path}" in printed
-    assert printed.count("Takeaway:") == 10
+    assert printed.count("Takeaway:") == 12
+    # These marts hold no predicted-value fit (make predict adds one): the calibration chart says so.
+    assert "Takeaway: No predicted-value fit in these marts yet" in printed
     images = [
         output
         for cell in document.cells
@@ -39,7 +41,7 @@ def test_notebook_executes_on_fresh_marts_and_saves_every_chart(duckdb_build: Db
         for output in cell.outputs
         if "image/png" in output.get("data", {})
     ]
-    assert len(images) == 10
+    assert len(images) == 12
     assert sorted(path.name for path in tmp_path.glob("*.png")) == sorted(
         [
             "daily_revenue.png",
@@ -52,6 +54,8 @@ def test_notebook_executes_on_fresh_marts_and_saves_every_chart(duckdb_build: Db
             "rfm_segments.png",
             "new_vs_returning_revenue.png",
             "cohort_value_curves.png",
+            "revenue_anomalies.png",
+            "clv_calibration.png",
         ]
     )
 
