@@ -163,7 +163,9 @@ def test_fit_bench_runs_as_documented_on_the_summary_pymc_marketing_makes(tmp_pa
         "print('same', len(mine))\n"
     )
     assert run_clv("-c", script, cwd=REPO_ROOT).stdout.strip() == "same 500"
-    printed = run_clv("-m", "bench.clv_fit", "--customers", "300", "--work-dir", str(tmp_path), cwd=REPO_ROOT).stdout
-    header, rule, row = printed.strip().splitlines()
+    printed = run_clv(
+        "-m", "bench.clv_fit", "--customers", "300", "--repeats", "1", "--work-dir", str(tmp_path), cwd=REPO_ROOT
+    ).stdout
+    header, rule, row, blank, runs = printed.strip().splitlines()
     assert header.startswith("| customers | repeat buyers | wall time (s) |")
-    assert row.startswith("| 300 | ")
+    assert row.startswith("| 300 | ") and runs.startswith("- 300 customers: runs ")
