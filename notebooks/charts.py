@@ -282,9 +282,9 @@ def clv_calibration(calibration: pd.DataFrame) -> tuple[Figure, str]:
     return figure, takeaway
 
 
-def save(figure: Figure, name: str, directory: str | Path | None) -> Path | None:
-    """Write the chart as `<directory>/<name>.png` when a report directory is given."""
-    if not directory:
+def save(figure: Figure, name: str | None, directory: str | Path | None) -> Path | None:
+    """Write the chart as `<directory>/<name>.png` when a report directory and a name are given."""
+    if not directory or not name:
         return None
     path = Path(directory) / f"{name}.png"
     path.parent.mkdir(parents=True, exist_ok=True)
