@@ -190,9 +190,11 @@ $(CLV_VENV)/.installed: clv/requirements-clv.txt
 
 clv-venv: $(CLV_VENV)/.installed ## The predicted-value fit's own venv (Python 3.12, pymc-marketing; about 800 MB)
 
+# On PostgreSQL: DBT_TARGET=dev make predict (or prod, ci, postgres); the fit reads a DuckDB copy of its input.
 predict: venv $(CLV_VENV)/.installed ## Build, fit predicted customer value as of DBT_VARS (e.g. DBT_VARS='{as_of_date: "2024-06-30"}'), build again
 	$(DBT) build --vars '$(DBT_VARS)'
-	$(CLV_VENV)/bin/python -m clv.predict --out build/clv
+	$(BIN)/python -m scripts.fit_input build/clv/fit_input.duckdb
+	$(CLV_VENV)/bin/python -m clv.predict --serving build/clv/fit_input.duckdb --out build/clv
 	$(BIN)/python -m scripts.load_predictions build/clv
 	$(DBT) build --vars '$(DBT_VARS)'
 

@@ -7,8 +7,9 @@ adds up (`agg: sum` or `count`): revenue, units, new_customers, ... Summing it o
 gives the total. Any other numeric mart column is a value of its row (a growth, an average, a share, a
 distinct count, a rank): summed or averaged over rows it gives a number that is neither. So every metric of
 the dashboard (saved on a dataset, or ad hoc in a chart) may
-- sum an additive column, count rows or distinct values, or aggregate a non-numeric column (a flag, a
-  category), and combine such aggregates (a share of customers computed at the chart's own grain);
+- sum an additive column (also filtered: `sum(case when <condition on non-numeric columns> then col [else 0] end)`),
+  count rows or distinct values, or aggregate a non-numeric column (a flag, a category), and combine such
+  aggregates (a share of customers computed at the chart's own grain);
 - read a non-additive column only locked to the mart's grain: `case when count(*) = 1 then max(col) end`
   is the mart's value where a chart group is one mart row, and empty at any coarser grain.
 Rolling windows (sum, mean, cumulative) and contribution percentages are applied to additive metrics only.
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
+import jinja2
 import sqlglot
 import yaml
 from sqlglot import exp
@@ -105,6 +107,8 @@ def read_definitions(models: Path = MODELS) -> Definitions:
 
 def column_kind(column: dict, additive: set[str]) -> Kind:
     data_type = str(column.get("data_type") or "numeric")  # no declared type: assume the worst
+    if "{{" in data_type:  # a type spelled per engine (`double precision` on PostgreSQL): DuckDB's
+        data_type = jinja2.Template(data_type).render(target={"type": "duckdb"})
     if not NUMERIC_TYPE.match(data_type):
         return Kind.DIMENSION
     return Kind.ADDITIVE if column["name"] in additive else Kind.VALUE
@@ -129,10 +133,25 @@ def is_locked_to_grain(tree: exp.Expression) -> bool:
     )
 
 
+def summed_column(tree: exp.Expression, kinds: dict[str, Kind]) -> exp.Column | None:
+    """The additive column a sum's argument is: the column itself, or the column on the rows a condition on
+    non-numeric columns keeps (`case when is_anomaly then revenue end`); else None."""
+    if isinstance(tree, exp.Column):
+        return tree if kinds.get(tree.name) == Kind.ADDITIVE else None
+    if not isinstance(tree, exp.Case) or len(tree.args["ifs"]) != 1:
+        return None
+    if tree.args.get("default") not in (None, exp.Literal.number(0)):
+        return None
+    condition, value = tree.args["ifs"][0].this, tree.args["ifs"][0].args.get("true")
+    if any(kinds.get(column.name) != Kind.DIMENSION for column in condition.find_all(exp.Column)):
+        return None
+    return value if isinstance(value, exp.Column) and kinds.get(value.name) == Kind.ADDITIVE else None
+
+
 def is_additive(tree: exp.Expression, kinds: dict[str, Kind]) -> bool:
-    """A plain sum of an additive column or a row count: a metric whose values add up across groups."""
+    """A sum of an additive column (filtered or not) or a row count: a metric whose values add up across groups."""
     if isinstance(tree, exp.Sum):
-        return isinstance(tree.this, exp.Column) and kinds.get(tree.this.name) == Kind.ADDITIVE
+        return summed_column(tree.this, kinds) is not None
     return isinstance(tree, exp.Count) and not isinstance(tree.this, exp.Distinct)
 
 
@@ -154,7 +173,7 @@ def metric_problems(where: str, sql: str, kinds: dict[str, Kind]) -> list[str]:
             kind = kinds.get(column.name)
             if kind in (None, Kind.DIMENSION) or isinstance(aggregate, exp.Count):
                 continue
-            if isinstance(aggregate, exp.Sum) and aggregate.this is column and kind == Kind.ADDITIVE:
+            if isinstance(aggregate, exp.Sum) and summed_column(aggregate.this, kinds) is column:
                 continue
             function = aggregate.sql_name().lower()
             problems.append(

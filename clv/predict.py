@@ -1,7 +1,8 @@
-"""Fit BG/NBD + Gamma-Gamma (pymc-marketing, MAP) on the published customer_rfm_summary and write the
-predictions, the fitted parameters and a holdout check as CSV files, for scripts.load_predictions to load.
+"""Fit BG/NBD + Gamma-Gamma (pymc-marketing, MAP) on customer_rfm_summary and write the predictions, the
+fitted parameters and a holdout check as CSV files, for scripts.load_predictions to load.
 
-Runs in the model's own venv (make clv-venv, Python 3.12): `make predict` calls it between two builds.
+Runs in the model's own venv (make clv-venv, Python 3.12): `make predict` calls it between two builds, on
+the DuckDB copy of its input that scripts.fit_input makes from any engine.
 """
 
 from __future__ import annotations
@@ -39,7 +40,8 @@ def main(argv: list[str] | None = None) -> int:
         "--serving",
         type=Path,
         default=Path("serving/ecommerce_marts.duckdb"),
-        help="the published marts (default: serving/ecommerce_marts.duckdb)",
+        help="a DuckDB file with marts.customer_rfm_summary and marts.fct_transactions: the published marts, or "
+        "scripts.fit_input's copy (default: serving/ecommerce_marts.duckdb)",
     )
     parser.add_argument("--out", type=Path, default=Path("build/clv"), help="folder for the CSVs (default: build/clv)")
     parser.add_argument(

@@ -16,6 +16,7 @@ import duckdb
 import pandas as pd
 
 from scripts.load_raw import SCHEMA, DuckDBTarget, Target, connect_postgres
+from scripts.targets import postgres_targets
 
 TABLES = {
     "clv_predictions": {
@@ -73,9 +74,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("csv_dir", type=Path, help="folder with the CSVs clv.predict wrote")
     parser.add_argument(
         "--target",
-        choices=["duckdb", "postgres"],
+        choices=["duckdb", *postgres_targets()],
         default=os.environ.get("DBT_TARGET", "duckdb"),
-        help="where to load (default: DBT_TARGET or duckdb)",
+        help="dbt target to load for (default: DBT_TARGET or duckdb); the PostgreSQL ones load into PG*'s database",
     )
     parser.add_argument(
         "--duckdb-path",
@@ -86,14 +87,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         frames = {table: pd.read_csv(args.csv_dir / f"{table}.csv", dtype={"customer_id": str}) for table in TABLES}
-        target: Target = DuckDBTarget(args.duckdb_path) if args.target == "duckdb" else connect_postgres()
+        target: Target = connect_postgres() if args.target in postgres_targets() else DuckDBTarget(args.duckdb_path)
     except (FileNotFoundError, ConnectionError, duckdb.IOException) as error:
         print(f"error: {str(error).splitlines()[0]}", file=sys.stderr)
         return 1
     try:
         for table, frame in frames.items():
             load_table(target, table, frame)
-        target.finish()
+        target.finish(TABLES)
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

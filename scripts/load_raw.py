@@ -26,6 +26,7 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -187,8 +188,8 @@ class Target:
         """Append the staged rows and the batch's record, in one transaction."""
         raise NotImplementedError
 
-    def finish(self) -> None:
-        pass
+    def finish(self, tables: Iterable[str] | None = None) -> None:
+        """After a load of `tables` (default: the raw tables): commit, gather what the planner needs."""
 
     def close(self) -> None:
         raise NotImplementedError
@@ -252,12 +253,12 @@ class PostgresTarget(Target):
                 cursor.execute(f"insert into {SCHEMA}.{BATCHES_TABLE} values (%s, %s, %s, %s, %s)", record)
         self.connection.commit()
 
-    def finish(self) -> None:
+    def finish(self, tables: Iterable[str] | None = None) -> None:
         # dbt plans the base models right after the load, before autovacuum would have gathered statistics.
         self.connection.commit()
         self.connection.autocommit = True
         with self.connection.cursor() as cursor:
-            for table in raw_columns():
+            for table in raw_columns() if tables is None else tables:
                 cursor.execute(f"analyze {SCHEMA}.{table}")
 
     def close(self) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
 
 import duckdb
@@ -110,7 +111,7 @@ class SparkClusterTarget(Target):
         partial.rename(path)
         self.ledger.execute(f"insert into {SCHEMA}.{BATCHES_TABLE} values (?, ?, ?, ?, ?)", record)
 
-    def finish(self) -> None:
+    def finish(self, tables: Iterable[str] | None = None) -> None:
         self._remove_unrecorded_files()
         batches_dir = self.files_dir / BATCHES_TABLE
         shutil.rmtree(batches_dir, ignore_errors=True)

@@ -9,9 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scripts.project_copy import REPO_ROOT, copy_project, replace_seeds
-
-# profiles.yml: the PostgreSQL targets (`dev` prefixes every schema with its own name).
-POSTGRES_TARGETS = ("postgres", "prod", "ci", "dev")
+from scripts.targets import postgres_targets
 
 
 class DbtCommandFailed(AssertionError):
@@ -76,7 +74,7 @@ class DbtProject:
 
     def query(self, sql: str):
         """Run `sql` on the copy's warehouse (DuckDB file, or PostgreSQL when DBT_TARGET=postgres)."""
-        if self.env.get("DBT_TARGET") in POSTGRES_TARGETS:
+        if self.env.get("DBT_TARGET") in postgres_targets():
             return self._query_postgres(sql)
         import duckdb
 

@@ -6,6 +6,7 @@ The rfm summary mart equals pymc-marketing's own rfm_summary on the committed sa
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +17,7 @@ import pytest
 from scripts.clv_world import World
 from scripts.generate_data import generate_clv_world
 from scripts.project_copy import REPO_ROOT
+from tests.integration.conftest import postgres_project
 from tests.integration.dbt_project import DbtProject
 
 pytestmark = pytest.mark.clv
@@ -37,32 +39,52 @@ def run_clv(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     return result
 
 
-def predict(project: DbtProject, dbt_vars: dict) -> None:
-    """make predict's steps on a project copy."""
-    project.dbt("build", "--vars", json.dumps(dbt_vars))
-    run_clv(
-        "-m",
-        "clv.predict",
-        "--serving",
-        str(project.serving_path),
-        "--out",
-        str(project.root / "build" / "clv"),
-        cwd=REPO_ROOT,
-    )
+def run_dev(module: str, *args: str, project: DbtProject) -> str:
+    """`python -m <module>` of the dev venv with the project copy's environment (target, PG* settings)."""
     result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "scripts.load_predictions",
-            str(project.root / "build" / "clv"),
-            "--duckdb-path",
-            str(project.duckdb_path),
-        ],
+        [sys.executable, "-m", module, *args],
         cwd=REPO_ROOT,
+        env={**os.environ, **project.env},
         capture_output=True,
         text=True,
     )
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return result.stdout
+
+
+def fit(project: DbtProject, out: Path) -> None:
+    """make predict's middle: the fit's input copied from the warehouse, then the fit (CSVs in `out`)."""
+    fit_input = out / "fit_input.duckdb"
+    target = project.env.get("DBT_TARGET", "duckdb")
+    run_dev(
+        "scripts.fit_input",
+        str(fit_input),
+        "--target",
+        target,
+        "--serving",
+        str(project.serving_path),
+        "--manifest",
+        str(project.root / "target" / "manifest.json"),
+        project=project,
+    )
+    run_clv("-m", "clv.predict", "--serving", str(fit_input), "--out", str(out), cwd=REPO_ROOT)
+
+
+def predict(project: DbtProject, dbt_vars: dict) -> None:
+    """make predict's steps on a project copy: build, fit, load the predictions, build."""
+    project.dbt("build", "--vars", json.dumps(dbt_vars))
+    out = project.root / "build" / "clv"
+    fit(project, out)
+    target = project.env.get("DBT_TARGET", "duckdb")
+    run_dev(
+        "scripts.load_predictions",
+        str(out),
+        "--target",
+        target,
+        "--duckdb-path",
+        str(project.duckdb_path),
+        project=project,
+    )
     project.dbt("build", "--vars", json.dumps(dbt_vars))
 
 
@@ -110,6 +132,28 @@ def test_every_buyer_gets_a_prediction(world_build: DbtProject) -> None:
                (select count(*) from marts.customer_predicted_value where rfm_segment is null) as unsegmented""")
     assert counts.buyers[0] == counts.predicted[0] > 0
     assert counts.unsegmented[0] == 0
+
+
+@pytest.mark.postgres
+def test_make_predict_on_postgres_fits_what_duckdb_fits_from_the_same_data(
+    pg_server, dirty_raw_dir: Path, duckdb_build: DbtProject, tmp_path: Path
+) -> None:
+    project = postgres_project(tmp_path / "postgres", dirty_raw_dir, pg_server, "clv_predict")
+    project.dbt("seed")
+    predict(project, {})
+    on_postgres = project.query(
+        "select model_name, parameter_name, parameter_value from marts.clv_model_parameters order by 1, 2"
+    )
+    fit(duckdb_build, tmp_path / "duckdb_fit")  # the same data set, built on DuckDB by the session
+    on_duckdb = pd.read_csv(tmp_path / "duckdb_fit" / "clv_parameters.csv")
+    assert len(on_postgres) == len(on_duckdb) == 7
+    expected = dict(zip(on_duckdb.parameter, on_duckdb.value))
+    for row in on_postgres.itertuples():
+        assert row.parameter_value == pytest.approx(expected[row.parameter_name], rel=1e-6, abs=1e-9)
+    counts = project.query("""
+        select (select count(*) from marts.customer_rfm_summary) as buyers,
+               (select count(*) from marts.customer_predicted_value) as predicted""")
+    assert counts.buyers[0] == counts.predicted[0] > 0
 
 
 def test_rfm_summary_equals_pymc_marketing_rfm_summary_on_the_sample(tmp_path: Path) -> None:

@@ -48,6 +48,9 @@ def test_additivity_comes_from_the_semantic_layer(definitions: Definitions) -> N
     assert (daily["customers"], daily["revenue_7d_avg"], daily["cumulative_revenue"]) == (Kind.VALUE,) * 3
     assert definitions.marts["revenue_monthly"]["mom_growth_pct"] == Kind.VALUE
     assert definitions.marts["customer_lifetime_value"]["is_top_80pct"] == Kind.DIMENSION
+    # A prediction per customer adds up over customers (measure predicted_clv_12m); a probability does not.
+    predicted = definitions.marts["customer_predicted_value"]
+    assert (predicted["predicted_clv_12m"], predicted["probability_alive"]) == (Kind.ADDITIVE, Kind.VALUE)
 
 
 @pytest.mark.parametrize(
@@ -109,6 +112,23 @@ def test_additive_sums_counts_ratios_of_them_and_grain_locked_values_pass(
 
 
 @pytest.mark.parametrize(
+    "expression, passes",
+    [
+        ("sum(case when is_anomaly then revenue end)", True),  # the revenue of the flagged days
+        ("sum(case when is_anomaly then typical_revenue end)", False),  # a value of its day, filtered or not
+        ("sum(case when anomaly_score > 3 then revenue end)", False),  # a condition on a value: not a filter
+        ("sum(case when is_anomaly then revenue else 0 end)", True),
+        ("sum(case when is_anomaly then revenue else log_revenue end)", False),
+    ],
+)
+def test_a_filtered_sum_passes_only_for_an_additive_column_and_a_non_numeric_condition(
+    bundle: Bundle, definitions: Definitions, expression: str, passes: bool
+) -> None:
+    set_metric(bundle, "revenue_anomalies", "flagged_revenue", expression)
+    assert (bundle_problems(bundle, definitions) == []) is passes
+
+
+@pytest.mark.parametrize(
     "expression",
     [
         "case when count(*) = 2 then max(revenue_7d_avg) end",  # two rows: not the mart's grain
@@ -145,8 +165,9 @@ def test_the_exposure_lists_exactly_the_marts_the_dashboard_reads(bundle: Bundle
         definitions.marts, {"revenue_dashboard": (url, listed - {"revenue_category_quarterly"} | {"dim_customers"})}
     )
     assert bundle_problems(bundle, drifted) == [
-        "exposure revenue_dashboard lists customer_lifetime_value, customer_rfm, customer_segments, dim_customers, "
-        "revenue_daily, revenue_monthly but dashboard ecommerce-marts reads customer_lifetime_value, customer_rfm, "
-        "customer_segments, revenue_category_quarterly, revenue_daily, revenue_monthly: make its depends_on "
+        "exposure revenue_dashboard lists customer_lifetime_value, customer_predicted_value, customer_rfm, "
+        "customer_segments, dim_customers, revenue_anomalies, revenue_daily, revenue_monthly but dashboard "
+        "ecommerce-marts reads customer_lifetime_value, customer_predicted_value, customer_rfm, customer_segments, "
+        "revenue_anomalies, revenue_category_quarterly, revenue_daily, revenue_monthly: make its depends_on "
         "exactly the marts the dashboard reads"
     ]

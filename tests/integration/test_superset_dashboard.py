@@ -12,12 +12,16 @@ import copy
 import io
 import json
 import os
+import shutil
 import socket
+import subprocess
+import sys
 import time
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from bi.load_dashboard import SERVING_FILE, LoadError, duckdb_connection, load, load_manifest
@@ -25,6 +29,8 @@ from bi.superset_api import SupersetApi, SupersetApiError
 from bi.superset_bundle import Bundle, normalise, read_bundle, read_zip
 from bi.superset_cli import Running, bring_up, export
 from bi.superset_env import Superset, SupersetError, choose_port
+from scripts.load_predictions import TABLES
+from scripts.project_copy import REPO_ROOT
 from tests.integration.dbt_project import DbtProject
 from tests.integration.waiting import DEADLINE_S, wait_for_text, wait_in_page, wait_until
 
@@ -44,6 +50,7 @@ CHROMIUM_ARGS = [
 SCREENSHOT_ENV = "ECOMMERCE_SUPERSET_SCREENSHOT"
 BUNDLE = read_bundle()
 CHART_NAMES = {chart["slice_name"] for chart in BUNDLE.charts().values()}
+DASHBOARD_POSITION = next(iter(BUNDLE.dashboards().values()))["position"]
 # Share of clearly non-white pixels in a full-page screenshot of the drawn dashboard (about 0.25 when drawn).
 PAINTED = 0.05
 
@@ -54,18 +61,65 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Superset:
     return Superset(state=tmp_path_factory.mktemp("superset"))
 
 
+def hand_made_predictions(buyers: pd.DataFrame) -> pd.DataFrame:
+    """A fit's output for every buyer, with values chosen here (no fit needed): 10, 20, ... 70 cycling."""
+    numbers = pd.Series(range(len(buyers)), index=buyers.index)
+    return pd.DataFrame(
+        {
+            "customer_id": buyers.customer_id,
+            "probability_alive": 0.5,
+            "expected_purchases_90d": 0.25,
+            "expected_purchases_365d": 1.0,
+            "expected_occasion_value": 100.0,
+            "predicted_clv_12m": (numbers % 7 + 1) * 10.0,
+            "as_of_date": buyers.as_of_date.dt.date,
+        }
+    )
+
+
 @pytest.fixture(scope="module")
-def superset(server: Superset, duckdb_build: DbtProject):
+def marts(duckdb_build: DbtProject, tmp_path_factory: pytest.TempPathFactory) -> tuple[DbtProject, pd.DataFrame]:
+    """A copy of the session's build with predictions loaded as `make predict` loads them, and published.
+
+    Yields the copy and the predictions loaded.
+    """
+    root = tmp_path_factory.mktemp("superset_marts") / "project"
+    shutil.copytree(duckdb_build.root, root)
+    project = DbtProject(root=root, env={"ECOMMERCE_DUCKDB_PATH": str(root / "ecommerce.duckdb")})
+    predictions = hand_made_predictions(
+        project.query("select customer_id, as_of_date from marts.customer_rfm_summary order by customer_id")
+    )
+    fit = root / "build" / "clv"
+    fit.mkdir(parents=True)
+    predictions.to_csv(fit / "clv_predictions.csv", index=False)
+    for table, columns in TABLES.items():
+        if table != "clv_predictions":
+            pd.DataFrame(columns=list(columns)).to_csv(fit / f"{table}.csv", index=False)
+    loaded = subprocess.run(
+        [sys.executable, "-m", "scripts.load_predictions", str(fit), "--duckdb-path", str(project.duckdb_path)],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert loaded.returncode == 0, loaded.stderr
+    project.dbt("build", "--select", "customer_predicted_value")
+    project.dbt("run-operation", "publish")
+    return project, predictions
+
+
+@pytest.fixture(scope="module")
+def superset(server: Superset, marts: tuple[DbtProject, pd.DataFrame]):
     """Superset started on a free port with the dashboard loaded on the dirty data set's marts; stopped after.
 
     The marts are read from the serving file that the build published in the copy.
     """
-    serving = duckdb_build.root / SERVING_FILE
+    project, _ = marts
+    serving = project.root / SERVING_FILE
     began = time.monotonic()
     installed = server.ensure_venv()
     venv_s = time.monotonic() - began
     running = bring_up(
-        server, None, manifest=duckdb_build.root / "target" / "manifest.json", connection=duckdb_connection(serving)
+        server, None, manifest=project.root / "target" / "manifest.json", connection=duckdb_connection(serving)
     )
     print(
         f"\nsuperset: venv {'installed' if installed else 'reused'} in {venv_s:.0f} s; metadata DB + admin "
@@ -96,8 +150,10 @@ def dashboard(superset: Running, api: SupersetApi):
     names = {chart["id"]: chart["slice_name"] for chart in api.list("chart")}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        # Tall enough to hold the whole dashboard: every chart is drawn in view, none waits for a scroll.
-        context = browser.new_context(viewport={"width": 1400, "height": 2000})
+        # Tall enough to hold the whole dashboard (a row of height 50 is about 420 px): every chart is drawn in
+        # view, none waits for a scroll.
+        rows = sum(1 for node in DASHBOARD_POSITION.values() if isinstance(node, dict) and node.get("type") == "ROW")
+        context = browser.new_context(viewport={"width": 1400, "height": 400 + 480 * rows})
         # Tests touch 127.0.0.1 only; Superset's pages would fetch a usage pixel from outside.
         context.route(
             "**/*", lambda route: route.continue_() if route.request.url.startswith(superset.url) else route.abort()
@@ -204,7 +260,7 @@ def chart_holder(page, api_names: dict[str, int], name: str):
 @pytest.mark.superset
 @pytest.mark.browser
 def test_the_dashboard_shows_the_marts_numbers(
-    dashboard, api: SupersetApi, reference_marts: dict, tmp_path: Path
+    dashboard, api: SupersetApi, reference_marts: dict, marts: tuple[DbtProject, pd.DataFrame], tmp_path: Path
 ) -> None:
     page, received, _ = dashboard
     ids = {chart["slice_name"]: chart["id"] for chart in api.list("chart")}
@@ -253,6 +309,21 @@ def test_the_dashboard_shows_the_marts_numbers(
     rows = received["Daily revenue and 7-day average"]["result"][0]["data"]
     assert len(rows) == len(daily)
     assert [round(Decimal(str(row["revenue_7d_avg"])), 2) for row in rows] == list(daily.revenue_7d_avg)
+
+    anomalies = reference_marts["revenue_anomalies"]
+    (days_rows, flagged_rows) = (query["data"] for query in received["Revenue anomalies"]["result"])
+    assert [round(Decimal(str(row["revenue"])), 2) for row in days_rows] == list(anomalies.revenue)
+    cents = [None if value is None or value != value else round(value, 2) for value in anomalies.typical_revenue]
+    assert [None if row["typical_revenue"] is None else round(row["typical_revenue"], 2) for row in days_rows] == cents
+    flagged = {month_of(row["revenue_date"]): row["flagged_revenue"] for row in flagged_rows if row["flagged_revenue"]}
+    expected_flagged = anomalies[anomalies.is_anomaly]
+    assert flagged == {day: float(value) for day, value in zip(expected_flagged.revenue_date, expected_flagged.revenue)}
+
+    _, predictions = marts
+    segments_of = reference_marts["customer_rfm"].set_index("customer_id").rfm_segment
+    expected_value = predictions.groupby(predictions.customer_id.map(segments_of)).predicted_clv_12m.sum()
+    rows = received["Predicted value by RFM segment"]["result"][0]["data"]
+    assert {row["rfm_segment"]: row["predicted_clv_12m"] for row in rows} == expected_value.to_dict()
 
     screenshot = Path(os.environ.get(SCREENSHOT_ENV, tmp_path / "superset_dashboard.png"))
     screenshot.parent.mkdir(parents=True, exist_ok=True)
