@@ -75,6 +75,7 @@ case
 end;
 
 create schema staging;
+create schema intermediate;
 create schema marts;
 create schema semantic;
 
@@ -388,7 +389,7 @@ left join staging.stg_customers
 left join staging.stg_products
     on transaction_rows.product_id = stg_products.product_id;
 
-create table staging.stg_transactions as
+create table intermediate.int_transactions_clean as
 select
     transaction_id,
     customer_id,
@@ -451,28 +452,28 @@ drop table repeated_transactions;
 
 -- ---- the shop as of the as-of date ------------------------------------------------------------------
 set variable as_of_date = coalesce(
-    getvariable('as_of_date'), (select max(transaction_date) from staging.stg_transactions)
+    getvariable('as_of_date'), (select max(transaction_date) from intermediate.int_transactions_clean)
 );
 
 -- Every clean sale is of a clean product and customer, so these joins only add category and region.
 create table marts.fct_transactions as
 select
-    stg_transactions.transaction_id,
-    stg_transactions.customer_id,
-    stg_transactions.product_id,
+    int_transactions_clean.transaction_id,
+    int_transactions_clean.customer_id,
+    int_transactions_clean.product_id,
     coalesce(stg_products.category, 'Uncategorised') as category,
     coalesce(stg_customers.region, 'Unknown') as region,
-    stg_transactions.transaction_at,
-    stg_transactions.transaction_date,
-    stg_transactions.quantity,
-    stg_transactions.unit_price,
-    stg_transactions.total_value as revenue
-from staging.stg_transactions
+    int_transactions_clean.transaction_at,
+    int_transactions_clean.transaction_date,
+    int_transactions_clean.quantity,
+    int_transactions_clean.unit_price,
+    int_transactions_clean.total_value as revenue
+from intermediate.int_transactions_clean
 inner join staging.stg_products
-    on stg_transactions.product_id = stg_products.product_id
+    on int_transactions_clean.product_id = stg_products.product_id
 inner join staging.stg_customers
-    on stg_transactions.customer_id = stg_customers.customer_id
-where stg_transactions.transaction_date <= getvariable('as_of_date');
+    on int_transactions_clean.customer_id = stg_customers.customer_id
+where int_transactions_clean.transaction_date <= getvariable('as_of_date');
 
 -- The two small tables most marts read: one row per buyer, one per buyer and month.
 create temp table purchases as

@@ -21,7 +21,7 @@ raw_reconciliation as (
         union all
         select
             'transactions' as raw_table,
-            (select count(*) from staging.stg_transactions) + (select count(*) from staging.quarantine_transactions)
+            (select count(*) from intermediate.int_transactions_clean) + (select count(*) from staging.quarantine_transactions)
                 as judged_rows
     ) as judged
         on raw_row_counts.raw_table = judged.raw_table
@@ -174,8 +174,8 @@ grains as (
     union all
     select 'stg_products', count(*), count(distinct product_id), count(product_id) from staging.stg_products
     union all
-    select 'stg_transactions', count(*), count(distinct transaction_id), count(transaction_id)
-    from staging.stg_transactions
+    select 'int_transactions_clean', count(*), count(distinct transaction_id), count(transaction_id)
+    from intermediate.int_transactions_clean
     union all
     select 'fct_transactions', count(*), count(distinct transaction_id), count(transaction_id)
     from marts.fct_transactions

@@ -28,12 +28,13 @@ LAYERS = {
 RAW_LAYER = 0  # sources and seeds
 # Name prefix -> the folder a model with that prefix belongs in.
 PREFIX_FOLDERS = {
-    "base_": "models/staging/",
-    "stg_": "models/staging/",
-    "quarantine_": "models/staging/",
-    "int_": "models/intermediate/",
-    "fct_": "models/marts/",
-    "dim_": "models/marts/",
+    "base_": ("models/staging/",),
+    "stg_": ("models/staging/",),
+    # a quarantine model sits in the layer that reaches its verdict (transactions: after clean customers)
+    "quarantine_": ("models/staging/", "models/intermediate/"),
+    "int_": ("models/intermediate/",),
+    "fct_": ("models/marts/",),
+    "dim_": ("models/marts/",),
 }
 
 RULES = {
@@ -130,9 +131,9 @@ def findings(manifest: dict) -> list[Finding]:
             )
         if not parents[uid]:
             found.append(Finding("root_models", model["name"]))
-        for prefix, folder in PREFIX_FOLDERS.items():
-            if model["name"].startswith(prefix) and not model["original_file_path"].startswith(folder):
-                found.append(Finding("model_directories", f"{model['name']} is not in {folder}"))
+        for prefix, folders in PREFIX_FOLDERS.items():
+            if model["name"].startswith(prefix) and not model["original_file_path"].startswith(folders):
+                found.append(Finding("model_directories", f"{model['name']} is not in {' or '.join(folders)}"))
         if not model.get("description", "").strip():
             found.append(Finding("undocumented_models", model["name"]))
         access = model.get("access") or model["config"].get("access")

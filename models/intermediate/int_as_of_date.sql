@@ -3,7 +3,7 @@
 with
 
 transactions as (
-    select * from {{ ref('stg_transactions') }}
+    select * from {{ ref('int_transactions_clean') }}
 ),
 
 final as (

@@ -20,8 +20,8 @@ STAGING = [
     TableSpec("staging", "stg_customers", ["customer_id"], dates=["signup_date"]),
     TableSpec("staging", "stg_products", ["product_id"], money=["price"]),
     TableSpec(
-        "staging",
-        "stg_transactions",
+        "intermediate",
+        "int_transactions_clean",
         ["transaction_id"],
         money=["unit_price", "total_value"],
         dates=["transaction_date"],

@@ -21,6 +21,13 @@ C0007,Gus Hu,Asia,2023-05-05
 C0007,Gus Hu,Asia,2023-05-05
 C0008,Ha Ito,Asia,2023-05-05
 C0008,Ha Ito,Europe,2023-05-05
+,Nameless,Asia,2023-01-01
+,Nobody,Asia,2023-02-30
+C0009,Io Jo,Asia,2023-05-05
+C0009,Io Jo,Asia,2023-05-05
+C0009,Io Jo,Asia,2023-05-06
+C0010,Jo Ka,Asia,2023-05-05
+C0010,Jo Ka,Asia,2023-13-05
 """
 PRODUCTS = """\
 P001,Lamp,Home Decor,20.00
@@ -29,6 +36,9 @@ P003,Pen,Books,-1.00
 P004,Cup,Home Decor,12.345
 P005,Mug,Home Decor,abc
 P006,Hat,Clothing, 15.5
+P007,Cap,Clothing,5.00
+P007,Cap,Clothing,-5.00
+,Blank,Books,-1.00
 """
 # Each line: transaction, and the reason expected for it (None = clean).
 TRANSACTIONS = [
@@ -56,6 +66,18 @@ TRANSACTIONS = [
     # Refused rows dated after the last clean one (2024-03-04): the default as-of date must ignore them.
     ("T019,C0099,P001,2024-04-01 09:00:00,1,20.00,20.00", "unknown_customer"),
     ("T020,C0001,P001,2024-04-02,2,40.50,20.00", "total_mismatch"),
+    # Precedence, each pair of neighbouring rules (seeds/quarantine_reasons.csv) on one row or id: the earlier
+    # rule decides. (bad_timestamp before unknown_customer: T018.)
+    (",C0001,P001,2024-03-01,1,20.00,20.00", "missing_id"),  # and a copy of an earlier row: missing_id first
+    ("T021,C0001,P001,2024-03-01,1,20.00,20.00", "conflicting_id"),  # two exact copies and one that differs:
+    ("T021,C0001,P001,2024-03-01,1,20.00,20.00", "conflicting_id"),  # every copy conflicting, none duplicate
+    ("T021,C0001,P001,2024-03-01,2,40.00,20.00", "conflicting_id"),
+    ("T022,C0001,P001,2024-03-01,1,20.00,20.00", "conflicting_id"),  # conflicting_id before bad_timestamp
+    ("T022,C0001,P001,2024-02-30,1,20.00,20.00", "conflicting_id"),
+    ("T023,C0099,P002,2024-03-01,1,20.00,20.00", "unknown_customer"),  # before unknown_product (P002 refused)
+    ("T024,C0001,P099,2024-03-01,0,0.00,20.00", "unknown_product"),  # before bad_quantity
+    ("T025,C0001,P001,2024-03-01,0,0.00,0", "bad_quantity"),  # before bad_price
+    ("T026,C0001,P001,2024-03-01,1,5.00,0", "bad_price"),  # before total_mismatch
 ]
 LAST_CLEAN_DAY = "2024-03-04"
 
@@ -77,7 +99,7 @@ def edge_case_build(tmp_path_factory: pytest.TempPathFactory) -> DbtProject:
     write_raw(root / "raw")
     project = DbtProject.copy_of_repo(root / "project", raw_dir=root / "raw")
     project.dbt("seed")
-    project.dbt("run", "--select", "staging", "+customer_segments", "+fct_transactions")
+    project.dbt("run", "--select", "staging", "quarantine_transactions", "+customer_segments", "+fct_transactions")
     return project
 
 
@@ -86,7 +108,9 @@ def test_customer_reasons(edge_case_build: DbtProject) -> None:
         "select coalesce(customer_id, '') as id, quarantine_reason from staging.quarantine_customers order by 1, 2"
     )
     assert list(rows.itertuples(index=False, name=None)) == [
+        ("", "missing_id"),  # blank id, and a later exact copy: missing_id before duplicate
         ("", "missing_id"),
+        ("", "missing_id"),  # blank id and 30 February: missing_id before bad_signup_date
         ("C0003", "bad_signup_date"),  # 2023 is not a leap year
         ("C0004", "bad_signup_date"),  # April has 30 days
         ("C0005", "bad_signup_date"),  # blank
@@ -94,6 +118,11 @@ def test_customer_reasons(edge_case_build: DbtProject) -> None:
         ("C0007", "duplicate"),
         ("C0008", "conflicting_id"),
         ("C0008", "conflicting_id"),
+        ("C0009", "conflicting_id"),  # two exact copies and one that differs: conflicting_id before duplicate
+        ("C0009", "conflicting_id"),
+        ("C0009", "conflicting_id"),
+        ("C0010", "conflicting_id"),  # conflicting_id before bad_signup_date
+        ("C0010", "conflicting_id"),
     ]
 
 
@@ -110,12 +139,17 @@ def test_clean_customers_are_trimmed_and_upper_cased(edge_case_build: DbtProject
 
 
 def test_product_reasons(edge_case_build: DbtProject) -> None:
-    rows = edge_case_build.query("select product_id, quarantine_reason from staging.quarantine_products order by 1")
+    rows = edge_case_build.query(
+        "select coalesce(product_id, '') as id, quarantine_reason from staging.quarantine_products order by 1, 2"
+    )
     assert list(rows.itertuples(index=False, name=None)) == [
+        ("", "missing_id"),  # blank id and a negative price: missing_id before bad_price
         ("P002", "bad_price"),
         ("P003", "bad_price"),
         ("P004", "bad_price"),
         ("P005", "bad_price"),
+        ("P007", "conflicting_id"),  # conflicting_id before bad_price
+        ("P007", "conflicting_id"),
     ]
     prices = edge_case_build.query(
         "select product_id, cast(price as varchar) as price from staging.stg_products order by 1"
@@ -134,7 +168,7 @@ def test_transaction_reasons_row_by_row(edge_case_build: DbtProject) -> None:
 
 
 def test_clean_transactions_are_exactly_the_rows_without_a_reason(edge_case_build: DbtProject) -> None:
-    clean = edge_case_build.query("select transaction_id from staging.stg_transactions order by 1")
+    clean = edge_case_build.query("select transaction_id from intermediate.int_transactions_clean order by 1")
     expected = sorted(line.split(",")[0] for line, reason in TRANSACTIONS if reason is None)
     assert clean.transaction_id.tolist() == expected
 

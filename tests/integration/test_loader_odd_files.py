@@ -294,7 +294,7 @@ def test_every_line_of_broken_batches_ends_clean_or_quarantined(broken_lines_bui
     project, output = broken_lines_build
     lines = 3 * SALES + 3
     assert "transactions: +3000" in output
-    clean = project.query("select count(*) as n from staging.stg_transactions").n[0]
+    clean = project.query("select count(*) as n from intermediate.int_transactions_clean").n[0]
     refused = project.query("select count(*) as n from staging.quarantine_transactions").n[0]
     assert (clean, refused) == (lines - 4, 4)
     assert clean + refused == lines

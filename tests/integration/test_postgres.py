@@ -43,8 +43,8 @@ def test_layers_live_in_separate_schemas(postgres_build: DbtProject) -> None:
     )
     by_schema = tables.groupby("table_schema").table_name.agg(set).to_dict()
     assert {"customers", "products", "transactions"} <= by_schema["raw_sample"]
-    assert {"stg_transactions", "quarantine_transactions"} <= by_schema["staging"]
-    assert "int_transactions_enriched" in by_schema["intermediate"]
+    assert "quarantine_transactions" in by_schema["staging"]
+    assert {"int_transactions_clean", "int_transactions_enriched"} <= by_schema["intermediate"]
     marts = {spec.name for spec in MARTS} | set(PREDICTED_MARTS)
     assert marts == by_schema["marts"] == by_schema["marts_build"]
 
@@ -73,7 +73,7 @@ def test_bi_reader_can_read_every_mart(postgres_build: DbtProject, spec: TableSp
     [
         "select count(*) from raw_sample.transactions",
         "select count(*) from marts_build.fct_transactions",
-        "select count(*) from staging.stg_transactions",
+        "select count(*) from intermediate.int_transactions_clean",
         "select count(*) from staging.quarantine_transactions",
         "select count(*) from intermediate.int_transactions_enriched",
         "create table marts.bi_scratch (id int)",

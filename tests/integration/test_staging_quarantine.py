@@ -93,7 +93,7 @@ def test_rows_with_stray_whitespace_and_case_are_clean_and_normalised(
     normalised = defects[defects.expected_reason == "clean_after_normalisation"]
     assert len(normalised) > 0
     raw = read_raw(dirty_raw_dir, "transactions")
-    clean = duckdb_build.query("select * from staging.stg_transactions").set_index("transaction_id")
+    clean = duckdb_build.query("select * from intermediate.int_transactions_clean").set_index("transaction_id")
     for row_number in normalised.row_number.astype(int):
         raw_row = raw.iloc[row_number - 1]
         assert (
@@ -113,7 +113,7 @@ def test_clean_transactions_keep_exact_money_and_parsed_timestamps(
     )
     clean = duckdb_build.query(
         "select transaction_id, cast(total_value as varchar) as total, cast(unit_price as varchar) as price, "
-        "strftime(transaction_at, '%Y-%m-%d %H:%M:%S') as at_text, quantity from staging.stg_transactions"
+        "strftime(transaction_at, '%Y-%m-%d %H:%M:%S') as at_text, quantity from intermediate.int_transactions_clean"
     )
     clean = clean[clean.transaction_id.isin(raw.index)].set_index("transaction_id")
     assert len(clean) > 0.9 * len(raw)

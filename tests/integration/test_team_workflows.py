@@ -76,7 +76,7 @@ def test_the_dashboard_selector_holds_the_dashboards_marts(project: DbtProject) 
     marts = {ref.split("'")[1] for ref in dashboard["depends_on"]}
     chosen = selected(project, "dashboard")
     assert chosen & models_in("marts") == marts
-    assert "stg_transactions" in chosen and "cohort_revenue" not in chosen
+    assert "int_transactions_clean" in chosen and "cohort_revenue" not in chosen
 
 
 def run_results(project: DbtProject) -> dict[str, str]:

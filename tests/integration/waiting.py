@@ -37,14 +37,24 @@ def wait_until(
         time.sleep(every_s)
 
 
-def wait_in_page(page, script: str, what: str, arg=None, timeout_s: float = DEADLINE_S, every_ms: int = 500) -> None:
-    """page.wait_for_function with a deadline that names what it waited for."""
+def wait_in_page(
+    page,
+    script: str,
+    what: str,
+    arg=None,
+    timeout_s: float = DEADLINE_S,
+    every_ms: int = 500,
+    last_seen_script: str | None = None,
+) -> None:
+    """page.wait_for_function with a deadline that names what it waited for (and, given a script that
+    describes the page, what the page showed at the deadline)."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     try:
         page.wait_for_function(script, arg=arg, timeout=timeout_s * 1000, polling=every_ms)
     except PlaywrightTimeout:
-        pytest.fail(f"waited {timeout_s:.0f} s for {what} on {page.url}, in vain", pytrace=False)
+        seen = f"; last seen: {page.evaluate(last_seen_script)}" if last_seen_script else ""
+        pytest.fail(f"waited {timeout_s:.0f} s for {what} on {page.url}, in vain{seen}", pytrace=False)
 
 
 def wait_for_text(page, selector: str, what: str, timeout_s: float = DEADLINE_S, state: str = "visible") -> None:

@@ -31,7 +31,7 @@ raw_transactions as (
 ),
 
 clean_transactions as (
-    select count(*) as row_count from {{ ref('stg_transactions') }}
+    select count(*) as row_count from {{ ref('int_transactions_clean') }}
 ),
 
 quarantined_transactions as (

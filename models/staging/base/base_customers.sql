@@ -1,9 +1,7 @@
 {#
-    Every raw customer row, normalised and typed, with the reason it cannot be used (NULL when clean).
-    Reasons, first match wins: malformed_row, missing_id, duplicate, conflicting_id, bad_signup_date
-    (not a real date, or outside min_valid_date .. max_valid_date).
+    Every raw customer row, normalised and typed, with the reason it cannot be used (NULL when clean):
+    the rules and their precedence are macros/cleaning/quarantine_rules.sql.
 #}
-{%- set window = ecommerce.valid_date_window() %}
 
 with
 
@@ -50,16 +48,7 @@ final as (
         signup_date_text,
         signup_date,
         malformed_line,
-        case
-            when malformed_line is not null then 'malformed_row'
-            when customer_id is null then 'missing_id'
-            when copy_number > 1 and not content_differs then 'duplicate'
-            when content_differs then 'conflicting_id'
-            when signup_date is null
-                or signup_date < cast('{{ window.first }}' as date)
-                or signup_date > cast('{{ window.last }}' as date)
-                then 'bad_signup_date'
-        end as quarantine_reason
+        {{ ecommerce.quarantine_reason('customers') }} as quarantine_reason
     from typed
 )
 

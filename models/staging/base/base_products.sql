@@ -1,6 +1,6 @@
 {#
-    Every raw product row, normalised and typed, with the reason it cannot be used (NULL when clean).
-    Reasons, first match wins: malformed_row, missing_id, duplicate, conflicting_id, bad_price.
+    Every raw product row, normalised and typed, with the reason it cannot be used (NULL when clean):
+    the rules and their precedence are macros/cleaning/quarantine_rules.sql.
 #}
 with
 
@@ -47,13 +47,7 @@ final as (
         price_text,
         price,
         malformed_line,
-        case
-            when malformed_line is not null then 'malformed_row'
-            when product_id is null then 'missing_id'
-            when copy_number > 1 and not content_differs then 'duplicate'
-            when content_differs then 'conflicting_id'
-            when price is null or price <= 0 then 'bad_price'
-        end as quarantine_reason
+        {{ ecommerce.quarantine_reason('products') }} as quarantine_reason
     from typed
 )
 

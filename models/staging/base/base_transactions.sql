@@ -1,9 +1,9 @@
 {#
-    Every raw transaction row, normalised and typed, with the verdicts this table can reach on its own:
-      identity_reason  malformed_row, missing_id (blank transaction, customer or product id), duplicate,
-                       conflicting_id, bad_timestamp (unparseable, or outside min_valid_date .. max_valid_date);
-      value_reason     bad_quantity, bad_price, total_mismatch (also when TotalValue is not a number).
-    Whether the customer and product are known is a cross-table check: judged_transactions adds it,
+    Every raw transaction row, normalised and typed, with the verdicts this table can reach on its own
+    (the rules and their precedence: macros/cleaning/quarantine_rules.sql):
+      identity_reason  what the row and the other rows of its transaction id say;
+      value_reason     what its quantity, price and total say.
+    Whether the customer and product are known is a cross-table check: int_transactions_judged adds it,
     between the two (first match wins across all of them).
 
     With raw_source files (DuckDB, PostgreSQL) a run judges only the batches it has not seen, together with
@@ -12,7 +12,6 @@
     The result equals a full refresh (tests/integration/test_incremental.py). The seeds carry no batches and
     are replaced whole by `dbt seed`: with raw_source seeds every run judges all rows again.
 #}
-{%- set window = ecommerce.valid_date_window() %}
 {%- set only_new_batches = is_incremental() and ecommerce.judges_new_batches_only() %}
 {{ config(
     materialized=('table' if target.type == 'spark' else 'incremental'),
@@ -126,23 +125,8 @@ final as (
         quantity,
         unit_price,
         total_value,
-        case
-            when malformed_line is not null then 'malformed_row'
-            when transaction_id is null or customer_id is null or product_id is null then 'missing_id'
-            when copy_number > 1 and not content_differs then 'duplicate'
-            when content_differs then 'conflicting_id'
-            when transaction_at is null
-                or cast(transaction_at as date) < cast('{{ window.first }}' as date)
-                or cast(transaction_at as date) > cast('{{ window.last }}' as date)
-                then 'bad_timestamp'
-        end as identity_reason,
-        case
-            when quantity is null or quantity <= 0 then 'bad_quantity'
-            when unit_price is null or unit_price <= 0 then 'bad_price'
-            when total_value is null
-                or abs(total_value - quantity * unit_price) > {{ ecommerce.number_var('total_tolerance', 0) }}
-                then 'total_mismatch'
-        end as value_reason
+        {{ ecommerce.quarantine_reason('transactions', 'identity') }} as identity_reason,
+        {{ ecommerce.quarantine_reason('transactions', 'value') }} as value_reason
     from typed
 )
 

@@ -1,7 +1,10 @@
+{#- The rows of int_transactions_judged without a reason; a view, so the clean rows are stored once. #}
+{{ config(materialized='view') }}
+
 with
 
-judged_transactions as (
-    select * from {{ ref('judged_transactions') }}
+transactions_judged as (
+    select * from {{ ref('int_transactions_judged') }}
 ),
 
 final as (
@@ -14,7 +17,7 @@ final as (
         quantity,
         unit_price,
         total_value
-    from judged_transactions
+    from transactions_judged
     where quarantine_reason is null
 )
 

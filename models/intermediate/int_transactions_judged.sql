@@ -1,10 +1,10 @@
 {#
-    Every raw transaction row with its final verdict: the per-table checks of base_transactions with the
-    cross-table ones in between (first match wins): malformed_row, missing_id, duplicate, conflicting_id,
-    bad_timestamp, unknown_customer, unknown_product, bad_quantity, bad_price, total_mismatch.
-    A customer or product counts as known only when it is clean (stg_customers / stg_products).
+    Every raw transaction row with its final verdict: the first of base_transactions' identity verdict,
+    the cross-table one (its customer or product is not clean) and base_transactions' value verdict
+    (rules and precedence: macros/cleaning/quarantine_rules.sql). It reads clean customers and products,
+    so it sits one layer after staging: staging judges each raw table on its own.
 #}
-{#- A table: the clean and quarantine views, their tests and the intermediate layer all read it. #}
+{#- A table: the clean and quarantine views, their tests and every mart read it. #}
 {{ config(materialized='table') }}
 
 with
@@ -35,12 +35,11 @@ final as (
         base_transactions.quantity,
         base_transactions.unit_price,
         base_transactions.total_value,
-        case
-            when base_transactions.identity_reason is not null then base_transactions.identity_reason
-            when clean_customers.customer_id is null then 'unknown_customer'
-            when clean_products.product_id is null then 'unknown_product'
-            else base_transactions.value_reason
-        end as quarantine_reason
+        coalesce(
+            base_transactions.identity_reason,
+            {{ ecommerce.quarantine_reason('transactions', 'cross_table') }},
+            base_transactions.value_reason
+        ) as quarantine_reason
     from base_transactions
     left join clean_customers
         on base_transactions.customer_id = clean_customers.customer_id
