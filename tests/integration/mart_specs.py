@@ -159,6 +159,14 @@ QUARANTINE = [
     ),
 ]
 
+# Where each raw table's clean rows are: staging judges customers and products on their own; a transaction
+# is judged against the clean customers and products one layer later.
+CLEAN_TABLES = {
+    "customers": "staging.stg_customers",
+    "products": "staging.stg_products",
+    "transactions": "intermediate.int_transactions_clean",
+}
+
 # Every quarantined row's key and reason: what another engine's staging must reproduce exactly.
 QUARANTINE_REASONS = [
     TableSpec("staging", f"quarantine_{table}", [f"{table[:-1]}_id", "quarantine_reason"])

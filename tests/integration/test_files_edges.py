@@ -16,6 +16,7 @@ from scripts.raw_files import count_data_records
 from tests.integration import reference
 from tests.integration.conftest import postgres_project
 from tests.integration.dbt_project import DbtProject
+from tests.integration.mart_specs import CLEAN_TABLES
 
 HUGE = Decimal("999999999999999.99")  # 15 digits before the point: the largest valid price
 HUGE_ROWS = 11  # their sum no longer fits decimal(18, 2)
@@ -60,7 +61,7 @@ def edge_build(request, tmp_path_factory: pytest.TempPathFactory):
 def test_every_line_ends_clean_or_quarantined(edge_build) -> None:
     project, raw_dir, _ = edge_build
     for table in ("customers", "products", "transactions"):
-        clean = project.query(f"select count(*) as n from staging.stg_{table}").n[0]
+        clean = project.query(f"select count(*) as n from {CLEAN_TABLES[table]}").n[0]
         refused = project.query(f"select count(*) as n from staging.quarantine_{table}").n[0]
         assert clean + refused == count_data_records(raw_dir / f"{table}.csv"), table
 

@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from tests.integration.dbt_project import DbtProject
+from tests.integration.mart_specs import CLEAN_TABLES
 
 TABLE_KEYS = {"customers": "customer_id", "products": "product_id", "transactions": "transaction_id"}
 RAW_KEYS = {"customers": "CustomerID", "products": "ProductID", "transactions": "TransactionID"}
@@ -74,7 +75,7 @@ def test_every_raw_row_not_listed_as_defect_is_clean(duckdb_build: DbtProject, d
         for position, raw_id in enumerate(raw[RAW_KEYS[table]], start=1)
         if position not in bad_rows
     }
-    clean_ids = duckdb_build.query(f"select {TABLE_KEYS[table]} as id from staging.stg_{table}")["id"]
+    clean_ids = duckdb_build.query(f"select {TABLE_KEYS[table]} as id from {CLEAN_TABLES[table]}")["id"]
     assert clean_ids.is_unique
     assert set(clean_ids) == good_raw_ids
 
@@ -82,7 +83,7 @@ def test_every_raw_row_not_listed_as_defect_is_clean(duckdb_build: DbtProject, d
 @pytest.mark.parametrize("table", list(TABLE_KEYS))
 def test_raw_rows_equal_clean_plus_quarantined(duckdb_build: DbtProject, dirty_raw_dir: Path, table: str) -> None:
     raw_rows = len(read_raw(dirty_raw_dir, table))
-    clean_rows = len(duckdb_build.query(f"select 1 from staging.stg_{table}"))
+    clean_rows = len(duckdb_build.query(f"select 1 from {CLEAN_TABLES[table]}"))
     assert raw_rows == clean_rows + len(quarantined(duckdb_build, table))
 
 
