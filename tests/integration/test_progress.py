@@ -22,9 +22,10 @@ def stderr_on_a_terminal(command: list[str], env: dict[str, str] | None = None) 
     """Run `command` with stderr on a pseudo-terminal, as in a person's shell; its exit code and stderr."""
     main, secondary = pty.openpty()
     fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 120, 0, 0))  # a terminal has a size
-    process = subprocess.Popen(
-        command, cwd=REPO_ROOT, stdout=subprocess.DEVNULL, stderr=secondary, env={**os.environ, **(env or {})}
-    )
+    # tqdm redraws at most every 0.1 s: work done faster than that would show only its first, 0 % line.
+    # TQDM_MININTERVAL=0 redraws on every update, so what the bar shows does not depend on the machine's speed.
+    environment = {**os.environ, "TQDM_MININTERVAL": "0", **(env or {})}
+    process = subprocess.Popen(command, cwd=REPO_ROOT, stdout=subprocess.DEVNULL, stderr=secondary, env=environment)
     os.close(secondary)
     chunks = []
     while True:
