@@ -108,7 +108,8 @@ lint: dev-venv $(DBT_SCORE_VENV)/.installed $(DBT_COVERAGE_VENV)/.installed ## r
 		--cov-report $(LINT_DIR)/coverage-test.json > $(LINT_DIR)/coverage-test.txt
 	@grep "^Total" $(LINT_DIR)/coverage-test.txt
 	$(BIN)/python -m scripts.check_lint_thresholds --dbt-score $(LINT_DIR)/dbt-score.json \
-		--coverage $(LINT_DIR)/coverage-test.json --thresholds lint/thresholds.json
+		--coverage $(LINT_DIR)/coverage-test.json --manifest $(LINT_DIR)/target/manifest.json \
+		--thresholds lint/thresholds.json
 	$(BIN)/python -m scripts.check_project_graph --manifest $(LINT_DIR)/target/manifest.json \
 		--exceptions lint/evaluator_exceptions.json
 

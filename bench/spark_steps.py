@@ -58,7 +58,7 @@ def spark_runs(work_dir: Path, size: int, raw_dir: Path, base_env: dict[str, str
             measure(
                 "f) dbt build, Spark cluster, files",
                 size,
-                [*dbt(project, "build", "--exclude", "resource_type:seed"), *FILES_VARS],
+                [*dbt(project, "build", "--exclude", "resource_type:seed", "resource_type:unit_test"), *FILES_VARS],
                 env,
                 project,
                 work_dir / f"f-cluster-{size}.log",
@@ -85,7 +85,7 @@ def spark_runs(work_dir: Path, size: int, raw_dir: Path, base_env: dict[str, str
         measure(
             "f) dbt build, Spark local session",
             size,
-            [*dbt(session, "build", "--exclude", "resource_type:seed"), *FILES_VARS],
+            [*dbt(session, "build", "--exclude", "resource_type:seed", "resource_type:unit_test"), *FILES_VARS],
             session_env,
             session,
             work_dir / f"f-session-{size}.log",

@@ -106,7 +106,7 @@ def dbt_verdict(root: Path, with_unit_tests: bool = True) -> Verdict | None:
     seed = run_dbt(root, "seed")
     if seed.returncode != 0:
         return Verdict("build", [f"dbt seed: {last_line(seed.stdout)}"])
-    build = run_dbt(root, "build", *(() if with_unit_tests else ("--exclude", "test_type:unit")))
+    build = run_dbt(root, "build", *(("--selector", "full_build") if with_unit_tests else ()))
     layers = failed_nodes(root)
     for layer in ("unit", "data", "build"):
         if layers[layer]:

@@ -40,10 +40,10 @@ def reference_marts(reference_cleaned) -> dict:
 
 @pytest.fixture(scope="session")
 def duckdb_build(dirty_raw_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> DbtProject:
-    """The project seeded with the dirty data set and fully built (models + tests) on DuckDB."""
+    """The project seeded with the dirty data set and fully built (models, data and unit tests) on DuckDB."""
     project = DbtProject.copy_of_repo(tmp_path_factory.mktemp("duckdb_build"), raw_dir=dirty_raw_dir)
     project.dbt("seed")
-    project.dbt("build")
+    project.dbt("build", "--selector", "full_build")
     return project
 
 
@@ -69,8 +69,8 @@ def postgres_project(root: Path, raw_dir: Path, server, database: str) -> DbtPro
 
 @pytest.fixture(scope="session")
 def postgres_build(pg_server, dirty_raw_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> DbtProject:
-    """The dirty data set built (models + tests) on PostgreSQL from the same models as DuckDB."""
+    """The dirty data set built (models, data and unit tests) on PostgreSQL from the same models as DuckDB."""
     project = postgres_project(tmp_path_factory.mktemp("postgres_build"), dirty_raw_dir, pg_server, "dirty_build")
     project.dbt("seed")
-    project.dbt("build")
+    project.dbt("build", "--selector", "full_build")
     return project

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-SCRIPTS = ["load_raw", "generate_data", "check_raw_files", "pg_server"]
+SCRIPTS = ["load_raw", "daily_run", "generate_data", "check_raw_files", "pg_server"]
 
 
 def entry_points() -> dict[str, str]:
@@ -48,7 +48,7 @@ def test_a_script_runs_as_a_file(script: str, tmp_path: Path) -> None:
     assert result.stdout.startswith("usage:")
 
 
-@pytest.mark.parametrize("script", ["load_raw", "generate_data", "pg_server"])
+@pytest.mark.parametrize("script", ["load_raw", "daily_run", "generate_data", "pg_server"])
 def test_outside_the_venv_a_script_says_how_to_set_it_up(script: str, tmp_path: Path) -> None:
     # -S: a Python without any installed package, as the system Python of a machine without the venv.
     result = subprocess.run(

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from scripts.check_lint_thresholds import regressions
+from scripts.check_lint_thresholds import column_check_coverage, regressions
 from scripts.check_project_graph import Finding, findings
 from tests.integration.dbt_project import DbtProject
 
@@ -163,3 +163,35 @@ def test_a_measure_below_its_threshold_is_a_regression() -> None:
         "dbt_score_project fell to 9.4 (threshold 9.5)"
     ]
     assert regressions(measured, {"no_such_measure": 1.0})[0].startswith("no_such_measure: no such measure")
+
+
+def test_a_column_is_checked_by_a_data_test_or_by_an_enforced_constraint() -> None:
+    def model(name: str, enforced: bool, columns: dict[str, list[str]]) -> dict:
+        return {
+            "resource_type": "model",
+            "schema": "marts",
+            "alias": name,
+            "config": {"contract": {"enforced": enforced}},
+            "columns": {c: {"name": c, "constraints": [{"type": t} for t in types]} for c, types in columns.items()},
+        }
+
+    manifest = {
+        "nodes": {
+            "model.shop.orders": model("orders", True, {"id": ["not_null"], "amount": ["check"], "note": []}),
+            "model.shop.drafts": model("drafts", False, {"id": ["not_null"]}),
+            "model.shop.keys": model("keys", True, {"id": ["primary_key"]}),
+        }
+    }
+
+    def table(name: str, hits: dict[str, int]) -> dict:
+        return {"name": f"marts.{name}", "columns": [{"name": c, "hits": n} for c, n in hits.items()]}
+
+    coverage = {
+        "tables": [
+            table("orders", {"id": 0, "amount": 0, "note": 0}),  # two constrained, one unchecked
+            table("drafts", {"id": 0}),  # a constraint the contract does not enforce does not count
+            table("keys", {"id": 0}),  # nor one that is not a not_null or check
+            table("tested", {"id": 2, "other": 0}),  # a data test counts
+        ]
+    }
+    assert column_check_coverage(coverage, manifest) == round(100 * 3 / 7, 1)

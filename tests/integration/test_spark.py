@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -16,11 +17,11 @@ pytestmark = pytest.mark.spark
 
 @pytest.fixture(scope="module")
 def spark_build(dirty_raw_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> DbtProject:
-    """The dirty data set seeded and built (models + tests) on a local Spark session."""
+    """The dirty data set seeded and built (models, data and unit tests) on a local Spark session."""
     project = DbtProject.copy_of_repo(tmp_path_factory.mktemp("spark_build"), raw_dir=dirty_raw_dir)
     project.env.update(DBT_TARGET="spark", SPARK_DIR=str(project.root / "build" / "spark"), SPARK_LOCAL_IP="127.0.0.1")
     project.dbt("seed")
-    project.dbt("build")
+    project.dbt("build", "--selector", "full_build")
     return project
 
 
@@ -50,6 +51,29 @@ def spark(spark_build: DbtProject):
 
 def test_spark_build_ran_every_model_and_test(spark_build: DbtProject) -> None:
     assert_every_node_passed(spark_build)
+
+
+def test_spark_checks_every_marts_contract_constraints_with_a_data_test(spark_build: DbtProject) -> None:
+    """Parquet tables cannot hold not_null or check constraints: one contract_constraints_hold test per mart
+    checks them on Spark (DuckDB and PostgreSQL enforce them while writing, and skip the test)."""
+    manifest = json.loads((spark_build.root / "target" / "manifest.json").read_text())
+    results = json.loads((spark_build.root / "target" / "run_results.json").read_text())["results"]
+    passed = {result["unique_id"] for result in results if result["status"] == "pass"}
+    marts = {
+        node["name"]
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model"
+        and node["fqn"][1] == "marts"
+        and node["unique_id"] in {result["unique_id"] for result in results}
+    }
+    tests = [manifest["nodes"][uid] for uid in passed if uid.startswith("test.")]
+    checked = {
+        test["attached_node"].split(".")[-1]
+        for test in tests
+        if test.get("test_metadata", {}).get("name") == "contract_constraints_hold"
+    }
+    assert len(marts) >= 15
+    assert checked == marts
 
 
 @pytest.mark.parametrize("spec", MARTS, ids=lambda spec: spec.name)

@@ -63,6 +63,24 @@ def models_in(*folders: str) -> set[str]:
 def test_the_daily_selector_builds_staging_to_marts_and_nothing_else(project: DbtProject) -> None:
     assert selected(project, "daily") == models_in("staging", "intermediate", "marts")
     assert selected(project, "daily", "seed") == set()
+    assert selected(project, "daily", "unit_test") == set()
+
+
+def listed(project: DbtProject, *selection: str) -> set[str]:
+    return set(project.dbt("ls", *selection, "--output", "name", "--quiet").stdout.split())
+
+
+def test_a_plain_build_tests_the_data_and_unit_tests_run_when_chosen(project: DbtProject) -> None:
+    every_unit_test = listed(project, "--select", "test_type:unit")
+    assert len(every_unit_test) >= 15
+    # A plain `dbt build` (the default selector, data_build): every model, seed and data test, no unit test.
+    assert listed(project, "--resource-type", "unit_test") == set()
+    assert listed(project, "--resource-type", "model") == selected(project, "full_build")
+    assert listed(project, "--resource-type", "test") == selected(project, "full_build", "test")
+    # CI's full build runs all of them; selecting a model brings its own.
+    assert selected(project, "full_build", "unit_test") == every_unit_test
+    own = listed(project, "--select", "revenue_daily", "--resource-type", "unit_test")
+    assert own and own < every_unit_test
 
 
 def test_the_full_build_selector_holds_every_model_and_seed(project: DbtProject) -> None:
