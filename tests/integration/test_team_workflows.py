@@ -77,6 +77,9 @@ def test_a_plain_build_tests_the_data_and_unit_tests_run_when_chosen(project: Db
     assert listed(project, "--resource-type", "unit_test") == set()
     assert listed(project, "--resource-type", "model") == selected(project, "full_build")
     assert listed(project, "--resource-type", "test") == selected(project, "full_build", "test")
+    # ... and every source, so a plain `dbt source freshness` checks them all.
+    sources = listed(project, "--resource-type", "source")
+    assert len(sources) >= 3 and sources == listed(project, "--select", "source:*", "--resource-type", "source")
     # CI's full build runs all of them; selecting a model brings its own.
     assert selected(project, "full_build", "unit_test") == every_unit_test
     own = listed(project, "--select", "revenue_daily", "--resource-type", "unit_test")
