@@ -6,7 +6,9 @@ For each size it generates raw files (cached under --work-dir), then measures wa
   b) the same headline marts in pandas (bench/pandas_pipeline.py);
   c) the engine floor: the project's whole job (cleaning, quarantine, every mart, the build's data checks) as
      one hand-written DuckDB script (bench/floor.py), on the same raw files, threads and memory cap as a);
-  d) PostgreSQL: `dbt seed` + build versus the COPY loader + build (only the --pg-sizes);
+  d) PostgreSQL: `dbt seed` + build versus the COPY loader + build, and the PostgreSQL floor: the same job as
+     one hand-written PostgreSQL script (bench/floor_pg.py) on a fresh database of the same server (only
+     the --pg-sizes);
   e) an incremental build after appending 1 % new transactions versus a full refresh of the same data;
   f) Spark: the build on a standalone cluster through the Thrift server and on a local session (only the
      --spark-sizes; bench/spark_steps.py);
@@ -31,9 +33,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scripts import progress
 from scripts.project_copy import copy_project
+
+if TYPE_CHECKING:  # imported where used: scripts.pg_server needs psycopg2, which the DuckDB steps do not
+    from scripts.pg_server import ServerInfo
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -62,7 +68,7 @@ def measure(
     if exit_code != 0:
         raise SystemExit(f"bench step '{label}' at {size:,} rows failed; see {log}")
     result = Measurement(label, size, seconds, json.loads(report.read_text())["max_rss_kib"] / 1024, note)
-    print(f"{label:<34} {size:>12,} rows {seconds:9.1f} s {result.peak_mib:9.0f} MiB", flush=True)
+    print(f"{label:<38} {size:>12,} rows {seconds:9.1f} s {result.peak_mib:9.0f} MiB", flush=True)
     return result
 
 
@@ -145,6 +151,11 @@ def floor_command(raw_dir: Path, out: Path) -> list[str]:
         "--memory-limit",
         os.environ.get("ECOMMERCE_DUCKDB_MEMORY_LIMIT", "2.7GB"),
     ]
+
+
+def floor_pg_command(raw_dir: Path) -> list[str]:
+    """The PostgreSQL floor on the files the loader loads; its database comes from the PG* variables."""
+    return [sys.executable, "-m", "bench.floor_pg", str(raw_dir)]
 
 
 def best_of(rounds: list[list[Measurement]]) -> list[Measurement]:
@@ -251,8 +262,45 @@ def duckdb_runs(
     return [loading, *best_of(rounds)]
 
 
+def postgres_copy_rounds(
+    server: ServerInfo, work_dir: Path, size: int, raw_dir: Path, base_env: dict[str, str], repeats: int
+) -> list[Measurement]:
+    """The COPY loader, the build after it and the PostgreSQL floor at one size, `repeats` rounds interleaved
+    (load, build, floor, load, ...), each on fresh databases of the same server with the server's settings
+    (profiles.yml sets none); the fastest run of each step is kept."""
+    from scripts.pg_server import create_database
+
+    copied = project_copy(work_dir / f"pg-copy-{size}")
+    rounds = []
+    for round_number in range(1, repeats + 1):
+        logs = work_dir / f"round-{round_number}"
+        logs.mkdir(exist_ok=True)
+        env = {**base_env, **create_database(server, f"bench_copy_{size}").env(), "DBT_TARGET": "postgres"}
+        load = load_raw(raw_dir, "--target", "postgres", "--full-refresh")
+        steps = [measure("d) PostgreSQL: COPY loader", size, load, env, REPO_ROOT, logs / f"d-copy-{size}.log")]
+        build = [*dbt(copied, "build", "--exclude", "resource_type:seed", "resource_type:unit_test"), *FILES_VARS]
+        steps.append(
+            measure("d) PostgreSQL: build after COPY", size, build, env, copied, logs / f"d-copy-build-{size}.log")
+        )
+        steps[-1].note = "slowest: " + slowest_nodes(copied) + "; " + publish_seconds(copied)
+        floor_env = {**base_env, **create_database(server, f"bench_floor_{size}").env()}
+        steps.append(
+            measure(
+                "d) PostgreSQL floor: hand-written SQL",
+                size,
+                floor_pg_command(raw_dir),
+                floor_env,
+                REPO_ROOT,
+                logs / f"d-floor-{size}.log",
+            )
+        )
+        steps[-1].note = "COPYs the CSV files itself (the build reads what the loader loaded); no publish step"
+        rounds.append(steps)
+    return best_of(rounds)
+
+
 def postgres_runs(
-    work_dir: Path, sizes: list[int], seed: int, base_env: dict[str, str], paths: list[str]
+    work_dir: Path, sizes: list[int], seed: int, base_env: dict[str, str], paths: list[str], repeats: int
 ) -> list[Measurement]:
     from scripts.pg_server import create_database, throwaway_server
 
@@ -284,32 +332,7 @@ def postgres_runs(
                     )
                 )
             if "copy" in paths:
-                copied = project_copy(work_dir / f"pg-copy-{size}")
-                env = {**base_env, **create_database(server, f"bench_copy_{size}").env(), "DBT_TARGET": "postgres"}
-                results.append(
-                    measure(
-                        "d) PostgreSQL: COPY loader",
-                        size,
-                        load_raw(raw_dir, "--target", "postgres", "--full-refresh"),
-                        env,
-                        REPO_ROOT,
-                        work_dir / f"d-copy-{size}.log",
-                    )
-                )
-                results.append(
-                    measure(
-                        "d) PostgreSQL: build after COPY",
-                        size,
-                        [
-                            *dbt(copied, "build", "--exclude", "resource_type:seed", "resource_type:unit_test"),
-                            *FILES_VARS,
-                        ],
-                        env,
-                        copied,
-                        work_dir / f"d-copy-build-{size}.log",
-                    )
-                )
-                results[-1].note = "slowest: " + slowest_nodes(copied) + "; " + publish_seconds(copied)
+                results += postgres_copy_rounds(server, work_dir, size, raw_dir, base_env, repeats)
     return results
 
 
@@ -383,6 +406,28 @@ def targets(results: list[Measurement]) -> list[str]:
     ]
 
 
+def size_text(size: int) -> str:
+    return f"{size // 1_000_000} M" if size % 1_000_000 == 0 else f"{size:,}"
+
+
+def postgres_floor_lines(results: list[Measurement]) -> list[str]:
+    """The PostgreSQL build against the PostgreSQL floor at each size; the target at the largest size."""
+    floors = {m.size: m for m in results if m.label.startswith("d) PostgreSQL floor")}
+    builds = {m.size: m for m in results if m.label.startswith("d) PostgreSQL: build after COPY") and m.size in floors}
+    if not builds:
+        return []
+    lines = ["", "## PostgreSQL build versus the PostgreSQL floor", ""]
+    for size, build in sorted(builds.items()):
+        lines.append(
+            f"- {size:,} rows: build after COPY {build.seconds:.1f} s, floor {floors[size].seconds:.1f} s "
+            f"= {ratio(build.seconds, floors[size].seconds)} the PostgreSQL floor."
+        )
+    size = max(builds)
+    times = builds[size].seconds / floors[size].seconds
+    met = "met" if times <= 2 else "MISSED"
+    return [*lines, f"- {met}: PostgreSQL {size_text(size)} build within 2× of the PostgreSQL floor: {times:.2f}×"]
+
+
 def write_results(path: Path, results: list[Measurement], started: datetime, command: str) -> None:
     by_key = {(m.label[:2], m.size): m for m in results}
     lines = [
@@ -395,7 +440,8 @@ def write_results(path: Path, results: list[Measurement], started: datetime, com
         "pipeline (b)",
         "of the same size. Raw data: `scripts/generate_data.py`, 1 % dirty rows, about 20 orders per customer;",
         "the +1 % batch holds new sales (new ids). Steps a, b, c, e, g and s ran in interleaved rounds, each from the",
-        "same freshly loaded database; each row is the fastest run (every run's time is in the notes below).",
+        "same freshly loaded database, and so did the PostgreSQL COPY loader, build and floor (d), each on fresh",
+        "databases; each row is the fastest run (every run's time is in the notes below).",
         "",
         "| step | transactions | wall time (s) | peak memory (MiB) | × floor | × pandas |",
         "|---|---:|---:|---:|---:|---:|",
@@ -415,6 +461,7 @@ def write_results(path: Path, results: list[Measurement], started: datetime, com
             f"= {100 * m.seconds / full.seconds:.0f} % of a full build."
         )
     lines += targets(results)
+    lines += postgres_floor_lines(results)
     notes = [m for m in results if m.note]
     if notes:
         lines += ["", "## Where dbt spends the time (run_results.json)", ""]
@@ -459,7 +506,8 @@ def main(argv: list[str] | None = None) -> None:
         "--repeats",
         type=int,
         default=2,
-        help="interleaved rounds of steps a, b, c and e; the fastest run of each is reported",
+        help="interleaved rounds of steps a, b, c and e, and of step d's COPY path; the fastest run of each "
+        "is reported",
     )
     parser.add_argument("--seed", type=int, default=42, help="generator seed")
     parser.add_argument(
@@ -487,7 +535,7 @@ def main(argv: list[str] | None = None) -> None:
         write_results(args.results, results, started, " ".join(["python -m bench.run_bench", *sys.argv[1:]]))
         bar.update(size)
     if args.pg_sizes:
-        results += postgres_runs(args.work_dir, args.pg_sizes, args.seed, base_env, args.pg_paths)
+        results += postgres_runs(args.work_dir, args.pg_sizes, args.seed, base_env, args.pg_paths, args.repeats)
     for size in args.spark_sizes:
         from bench.spark_steps import spark_runs
 

@@ -21,6 +21,7 @@ both targets, so both see the same rows.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import os
 import sys
@@ -100,40 +101,54 @@ def parsed_rows_sql(batch: Batch, header: list[str] | None) -> str:
 
 
 def parse_into(
-    connection: duckdb.DuckDBPyConnection, batch: Batch, header: list[str] | None, path: Path, staging_table: str
+    connection: duckdb.DuckDBPyConnection,
+    batch: Batch,
+    header: list[str] | None,
+    path: Path,
+    staging_table: str,
+    append: bool = False,
 ) -> tuple[int, set[int]]:
-    """Parse `path` (a snapshot of the batch) into `staging_table`: (rows parsed, line numbers rejected)."""
+    """Parse `path` (a snapshot of the batch) into `staging_table`, a new temporary table or, with `append`,
+    an existing table in a transaction this opens (the caller commits it or rolls it back): (rows parsed,
+    line numbers rejected)."""
     connection.execute("drop table if exists rejected_lines; drop table if exists rejected_scans")
-    connection.execute(
-        f"create or replace temp table {staging_table} as {parsed_rows_sql(batch, header)}",
+    if append:
+        connection.execute("begin")
+    rows = connection.execute(
+        f"{'insert into' if append else 'create or replace temp table'} {staging_table} "
+        f"{'' if append else 'as '}{parsed_rows_sql(batch, header)}",
         [batch.lineage, duckdb_literal(connection, path)],
-    )
-    rows = connection.execute(f"select count(*) from {staging_table}").fetchone()[0]
+    ).fetchone()[0]
     if header is None:
         return rows, set()
     return rows, {row[0] for row in connection.execute("select line from rejected_lines").fetchall()}
 
 
-def stage_csv(connection: duckdb.DuckDBPyConnection, batch: Batch, copy: Path, staging_table: str) -> int:
+def stage_csv(
+    connection: duckdb.DuckDBPyConnection, batch: Batch, copy: Path, staging_table: str, append: bool = False
+) -> int:
     """Stage a CSV batch: its rows, and each malformed line as a row of its own with its text.
 
     The lines are counted independently of DuckDB's reader (scripts/csv_lines.py). When the reader agrees
     (same rows, same rejected lines), its rows are kept; when it does not (a broken quote that swallowed the
     lines after it, a line over its buffer, mixed line ends), it reads the rows the line count found instead.
+    With `append`, the rows go straight into `staging_table` in a transaction left open for the caller.
     """
     header = read_csv_header(copy)
     scan = scan_csv(copy, len(header))
     try:
-        agreed = parse_into(connection, batch, header, copy, staging_table) == (
+        agreed = parse_into(connection, batch, header, copy, staging_table, append) == (
             scan.rows,
             {line for line, _ in scan.malformed},
         )
     except duckdb.InvalidInputException:
         agreed = False
     if not agreed:
+        if append:  # the reader's rows are not kept: neither are the ones it appended
+            connection.execute("rollback")
         rows_only = copy.with_name("rows.csv")
         write_rows(copy, header, rows_only)
-        parsed, rejected = parse_into(connection, batch, header, rows_only, staging_table)
+        parsed, rejected = parse_into(connection, batch, header, rows_only, staging_table, append)
         if (parsed, rejected) != (scan.rows, set()):
             raise RawFileError(
                 f"{batch.path}: the CSV reader finds {parsed} rows where the file's lines hold "
@@ -145,7 +160,7 @@ def stage_csv(connection: duckdb.DuckDBPyConnection, batch: Batch, copy: Path, s
         "unnest(?::varchar[]) as _malformed",
         [batch.lineage, [line for line, _ in scan.malformed], [text for _, text in scan.malformed]],
     )
-    staged = connection.execute(f"select count(*) from {staging_table}").fetchone()[0]
+    staged = connection.execute(f"select count(*) from {staging_table} where _batch = ?", [batch.lineage]).fetchone()[0]
     if staged != scan.records:
         raise RawFileError(
             f"{batch.path}: {staged} rows staged where its lines hold {scan.records} records; nothing of it was loaded"
@@ -153,9 +168,10 @@ def stage_csv(connection: duckdb.DuckDBPyConnection, batch: Batch, copy: Path, s
     return staged
 
 
-def stage_batch(connection: duckdb.DuckDBPyConnection, batch: Batch, staging_table: str) -> int:
-    """Parse one batch into `staging_table` (created here) from a snapshot whose hash is the one checked;
-    returns its row count (rows + malformed lines), verified against a count independent of the reader."""
+def stage_batch(connection: duckdb.DuckDBPyConnection, batch: Batch, staging_table: str, append: bool = False) -> int:
+    """Parse one batch into `staging_table` (created here; with `append`, an existing table, in a transaction
+    left open for the caller) from a snapshot whose hash is the one checked; returns its row count (rows +
+    malformed lines), verified against a count independent of the reader."""
     with snapshot(batch.path) as (copy, sha256):
         if sha256 != batch.sha256:
             raise RawFileError(
@@ -163,14 +179,20 @@ def stage_batch(connection: duckdb.DuckDBPyConnection, batch: Batch, staging_tab
                 "complete (nothing of it was loaded)"
             )
         if batch.path.suffix == ".csv":
-            return stage_csv(connection, batch, copy, staging_table)
-        rows, _ = parse_into(connection, batch, None, copy, staging_table)
+            return stage_csv(connection, batch, copy, staging_table, append)
+        rows, _ = parse_into(connection, batch, None, copy, staging_table, append)
         if rows != parquet_row_count(connection, copy):
             raise RawFileError(
                 f"{batch.path}: read {rows} rows where its footer states "
                 f"{parquet_row_count(connection, copy)}; re-export it"
             )
         return rows
+
+
+def batch_record(batch: Batch, rows: int) -> list:
+    """The batch's row of `_loaded_batches`, stamped now: loaded_at in UTC, as `dbt source freshness` compares
+    it with the warehouse's UTC clock."""
+    return [batch.table, batch.path.name, batch.sha256, rows, time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime())]
 
 
 def table_ddl(table: str, qualified: str) -> str:
@@ -184,9 +206,20 @@ class Target:
     def execute(self, sql: str, parameters: list | None = None) -> list[tuple]:
         raise NotImplementedError
 
+    def parser(self) -> duckdb.DuckDBPyConnection:
+        """The DuckDB connection that parses a batch before `write` sends its rows."""
+        raise NotImplementedError
+
     def write(self, parser: duckdb.DuckDBPyConnection, staging_table: str, batch: Batch, record: list) -> None:
         """Append the staged rows and the batch's record, in one transaction."""
         raise NotImplementedError
+
+    def load_batch(self, batch: Batch) -> int:
+        """Parse `batch` and append its rows and its record, in one transaction; returns its row count."""
+        parser = self.parser()
+        rows = stage_batch(parser, batch, "staged_rows")
+        self.write(parser, "staged_rows", batch, batch_record(batch, rows))
+        return rows
 
     def finish(self, tables: Iterable[str] | None = None) -> None:
         """After a load of `tables` (default: the raw tables): commit, gather what the planner needs."""
@@ -202,15 +235,20 @@ class DuckDBTarget(Target):
     def execute(self, sql: str, parameters: list | None = None) -> list[tuple]:
         return self.connection.execute(sql, parameters or []).fetchall()
 
-    def parser(self) -> duckdb.DuckDBPyConnection:
-        # A parse error aborts a DuckDB transaction: parsing runs outside the one that writes the batch.
-        return self.connection
-
-    def write(self, parser: duckdb.DuckDBPyConnection, staging_table: str, batch: Batch, record: list) -> None:
-        self.connection.execute("begin")
-        self.connection.execute(f"insert into {SCHEMA}.{batch.table} select * from {staging_table}")
-        self.connection.execute(f"insert into {SCHEMA}.{BATCHES_TABLE} values (?, ?, ?, ?, ?)", record)
-        self.connection.execute("commit")
+    def load_batch(self, batch: Batch) -> int:
+        # Parsed straight into the raw table: no staging copy of the rows (a quarter of the load at 10 M rows).
+        try:
+            rows = stage_batch(self.connection, batch, f"{SCHEMA}.{batch.table}", append=True)
+            self.connection.execute(
+                f"insert into {SCHEMA}.{BATCHES_TABLE} values (?, ?, ?, ?, ?)", batch_record(batch, rows)
+            )
+            self.connection.execute("commit")
+        except BaseException:
+            # Nothing of a refused batch stays: its rows were appended in the transaction still open.
+            with contextlib.suppress(duckdb.TransactionException):
+                self.connection.execute("rollback")
+            raise
+        return rows
 
     def close(self) -> None:
         self.connection.close()
@@ -294,7 +332,6 @@ def load(raw_dir: Path, target: Target, batches: list[Batch], full_refresh: bool
             "everything with --full-refresh"
         )
     added = {table: 0 for table in raw_columns()}
-    parser = target.parser()
     for batch in batches:
         key = (batch.table, batch.path.name)
         if key in loaded:
@@ -304,11 +341,7 @@ def load(raw_dir: Path, target: Target, batches: list[Batch], full_refresh: bool
                     "(add a new file), or reload everything with --full-refresh"
                 )
             continue
-        rows = stage_batch(parser, batch, "staged_rows")
-        # loaded_at in UTC: `dbt source freshness` compares it with the warehouse's UTC clock.
-        loaded_at = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime())
-        target.write(parser, "staged_rows", batch, [batch.table, batch.path.name, batch.sha256, rows, loaded_at])
-        added[batch.table] += rows
+        added[batch.table] += target.load_batch(batch)
     target.finish()
     return added
 
@@ -360,7 +393,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with progress.bar(sum(batch.path.stat().st_size for batch in batches), "load_raw", unit="B") as bar:
             # Advances by each batch's size when the loader writes it (already loaded batches are skipped).
-            tracked = progress.Advancing(target, "write", bar, lambda *call: call[2].path.stat().st_size)
+            tracked = progress.Advancing(target, "load_batch", bar, lambda batch: batch.path.stat().st_size)
             added = load(args.raw_dir, tracked, batches, args.full_refresh)
     except RawFileError as error:
         print(f"error: {error}", file=sys.stderr)

@@ -17,7 +17,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from scripts.csv_lines import MAX_RECORD_BYTES
+from scripts import load_raw
+from scripts.csv_lines import MAX_RECORD_BYTES, LineScan
 from scripts.generate_data import generate
 from scripts.literal_paths import duckdb_literal, sql_string
 from scripts.load_raw import Batch, file_sha256, stage_batch
@@ -158,6 +159,39 @@ def test_a_batch_that_changes_between_check_and_load_is_refused(tmp_path: Path) 
     assert str(refused.value) == (
         f"{path}: changed while the loader read it; load again when it is complete (nothing of it was loaded)"
     )
+
+
+def test_a_batch_refused_after_its_rows_were_appended_leaves_none_of_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The loader parses a batch straight into the raw table, in a transaction: when the batch is refused
+    after that (here the line count, faked, disagrees with what the reader finds), none of its rows stay,
+    and the next load of the same working database works."""
+    raw_dir = write_export(tmp_path / "raw")
+    database = tmp_path / "working.duckdb"
+    assert load(raw_dir, database).returncode == 0
+    late = write_batch(raw_dir / "transactions_2.csv", "transactions", [sale(n, "L") for n in range(1, 4)])
+    counted = load_raw.scan_csv
+
+    def one_line_too_many(path: Path, width: int) -> LineScan:
+        scan = counted(path, width)
+        if path.read_bytes() == late.read_bytes():
+            scan.rows += 1
+        return scan
+
+    monkeypatch.setattr(load_raw, "scan_csv", one_line_too_many)
+    target = load_raw.DuckDBTarget(database)
+    try:
+        with pytest.raises(RawFileError) as refused:
+            load_raw.load(raw_dir, target, load_raw.collect_batches(raw_dir))
+    finally:
+        target.close()
+    assert str(refused.value).startswith(f"{late}: the CSV reader finds 3 rows where the file's lines hold 4")
+    assert batch_rows(database, "transactions_2.csv") == []
+    assert loaded(database, "select count(*) from raw._loaded_batches where batch = 'transactions_2.csv'") == [(0,)]
+    monkeypatch.setattr(load_raw, "scan_csv", counted)
+    assert load(raw_dir, database).returncode == 0
+    assert batch_rows(database, "transactions_2.csv") == ["L00001", "L00002", "L00003"]
 
 
 def test_the_generator_writes_parquet_from_the_csv_named(tmp_path: Path) -> None:
