@@ -88,6 +88,32 @@ def build_floor(args: argparse.Namespace, floor_sql: str | None = None) -> list[
         return [row[0] for row in connection.execute(CHECKS_SQL.read_text(encoding="utf-8")).fetchall()]
 
 
+def add_project_vars(parser: argparse.ArgumentParser) -> None:
+    """The project's vars as options, with dbt_project.yml's defaults (both floors take them)."""
+    vars_group = parser.add_argument_group("the project's vars (defaults as in dbt_project.yml)")
+    vars_group.add_argument(
+        "--as-of-date",
+        type=date.fromisoformat,
+        default=None,
+        help="ISO date; default: the latest clean transaction date",
+    )
+    vars_group.add_argument("--min-valid-date", type=date.fromisoformat, default=date(2000, 1, 1))
+    vars_group.add_argument("--max-valid-date", type=date.fromisoformat, default=date(2099, 12, 31))
+    vars_group.add_argument("--total-tolerance", default="0.01")
+    vars_group.add_argument("--active-days", type=int, default=90)
+    vars_group.add_argument("--churned-days", type=int, default=180)
+    vars_group.add_argument("--pareto-share", default="0.80")
+
+
+def check_project_vars(parser: argparse.ArgumentParser, args: argparse.Namespace) -> argparse.Namespace:
+    """Refuse the var combinations the project refuses (macros/config/vars.sql)."""
+    if not 0 < args.active_days < args.churned_days:
+        parser.error("--active-days must be positive and smaller than --churned-days")
+    if args.min_valid_date >= args.max_valid_date:
+        parser.error("--min-valid-date must be earlier than --max-valid-date")
+    return args
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description=__doc__.splitlines()[0],
@@ -107,27 +133,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         default="2.7GB",
         help="DuckDB memory cap (default: 2.7GB, the build's default cap in profiles.yml)",
     )
-    vars_group = parser.add_argument_group("the project's vars (defaults as in dbt_project.yml)")
-    vars_group.add_argument(
-        "--as-of-date",
-        type=date.fromisoformat,
-        default=None,
-        help="ISO date; default: the latest clean transaction date",
-    )
-    vars_group.add_argument("--min-valid-date", type=date.fromisoformat, default=date(2000, 1, 1))
-    vars_group.add_argument("--max-valid-date", type=date.fromisoformat, default=date(2099, 12, 31))
-    vars_group.add_argument("--total-tolerance", default="0.01")
-    vars_group.add_argument("--active-days", type=int, default=90)
-    vars_group.add_argument("--churned-days", type=int, default=180)
-    vars_group.add_argument("--pareto-share", default="0.80")
+    add_project_vars(parser)
     args = parser.parse_args(argv)
     if args.threads < 1:
         parser.error("--threads must be at least 1")
-    if not 0 < args.active_days < args.churned_days:
-        parser.error("--active-days must be positive and smaller than --churned-days")
-    if args.min_valid_date >= args.max_valid_date:
-        parser.error("--min-valid-date must be earlier than --max-valid-date")
-    return args
+    return check_project_vars(parser, args)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -32,14 +32,13 @@ import sys
 import tempfile
 import time
 from collections.abc import Mapping
-from datetime import date
 from pathlib import Path
 
 import psycopg2
 import psycopg2.extensions
 import psycopg2.extras
 
-from bench.floor import CHECKS_SQL, RAW_TABLES, batch_files, decimal_text
+from bench.floor import CHECKS_SQL, RAW_TABLES, add_project_vars, batch_files, check_project_vars, decimal_text
 from scripts.csv_lines import scan_csv, write_rows
 from scripts.raw_files import RawFileError, check_header, raw_columns, read_csv_header
 
@@ -182,25 +181,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         action="store_true",
         help="drop the schemas staging, intermediate, marts and semantic first when the database has them",
     )
-    vars_group = parser.add_argument_group("the project's vars (defaults as in dbt_project.yml)")
-    vars_group.add_argument(
-        "--as-of-date",
-        type=date.fromisoformat,
-        default=None,
-        help="ISO date; default: the latest clean transaction date",
-    )
-    vars_group.add_argument("--min-valid-date", type=date.fromisoformat, default=date(2000, 1, 1))
-    vars_group.add_argument("--max-valid-date", type=date.fromisoformat, default=date(2099, 12, 31))
-    vars_group.add_argument("--total-tolerance", default="0.01")
-    vars_group.add_argument("--active-days", type=int, default=90)
-    vars_group.add_argument("--churned-days", type=int, default=180)
-    vars_group.add_argument("--pareto-share", default="0.80")
+    add_project_vars(parser)
     args = parser.parse_args(argv)
-    if not 0 < args.active_days < args.churned_days:
-        parser.error("--active-days must be positive and smaller than --churned-days")
-    if args.min_valid_date >= args.max_valid_date:
-        parser.error("--min-valid-date must be earlier than --max-valid-date")
-    return args
+    return check_project_vars(parser, args)
 
 
 def main(argv: list[str] | None = None) -> int:
