@@ -515,6 +515,8 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--results", type=Path, default=REPO_ROOT / "bench" / "results.md", help="report to write")
     args = parser.parse_args(argv)
+    # Every step runs in a project copy's folder: a relative path would point somewhere else there.
+    args.work_dir, args.results = args.work_dir.resolve(), args.results.resolve()
 
     started = datetime.now(UTC)
     args.work_dir.mkdir(parents=True, exist_ok=True)
