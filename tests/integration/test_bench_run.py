@@ -24,7 +24,7 @@ def test_the_bench_runs_every_duckdb_step_from_relative_paths(tmp_path: Path) ->
         [
             str(bench),
             *("--sizes", "2000", "--pg-sizes", "--no-incremental", "--repeats", "1"),
-            *("--work-dir", "work [1]", "--results", "report.md"),
+            *("--work-dir", "work [1]", "--results", "results.md"),
         ],
         cwd=tmp_path,
         env={**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"},
@@ -34,7 +34,7 @@ def test_the_bench_runs_every_duckdb_step_from_relative_paths(tmp_path: Path) ->
         check=False,
     )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
-    report = (tmp_path / "report.md").read_text(encoding="utf-8")
+    report = (tmp_path / "results.md").read_text(encoding="utf-8")
     rows = [line for line in report.splitlines() if line.startswith("| ") and "| 2,000 |" in line]
     assert [row.split(" | ")[0].removeprefix("| ") for row in rows] == list(STEPS)
     assert (tmp_path / "work [1]" / "raw-2000" / "transactions.csv").is_file()
