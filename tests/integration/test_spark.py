@@ -53,18 +53,18 @@ def test_spark_build_ran_every_model_and_test(spark_build: DbtProject) -> None:
     assert_every_node_passed(spark_build)
 
 
-def test_spark_checks_every_marts_contract_constraints_with_a_data_test(spark_build: DbtProject) -> None:
-    """Parquet tables cannot hold not_null or check constraints: one contract_constraints_hold test per mart
-    checks them on Spark (DuckDB and PostgreSQL enforce them while writing, and skip the test)."""
+def test_spark_checks_every_contracted_models_constraints_with_a_data_test(spark_build: DbtProject) -> None:
+    """Parquet tables cannot hold not_null or check constraints: one contract_constraints_hold test per
+    contracted model (every mart, and int_transactions_enriched) checks them on Spark (DuckDB and PostgreSQL
+    enforce them while writing, and skip the test)."""
     manifest = json.loads((spark_build.root / "target" / "manifest.json").read_text())
     results = json.loads((spark_build.root / "target" / "run_results.json").read_text())["results"]
     passed = {result["unique_id"] for result in results if result["status"] == "pass"}
-    marts = {
+    built = {result["unique_id"] for result in results}
+    contracted = {
         node["name"]
         for node in manifest["nodes"].values()
-        if node["resource_type"] == "model"
-        and node["fqn"][1] == "marts"
-        and node["unique_id"] in {result["unique_id"] for result in results}
+        if node["resource_type"] == "model" and node["config"]["contract"]["enforced"] and node["unique_id"] in built
     }
     tests = [manifest["nodes"][uid] for uid in passed if uid.startswith("test.")]
     checked = {
@@ -72,8 +72,8 @@ def test_spark_checks_every_marts_contract_constraints_with_a_data_test(spark_bu
         for test in tests
         if test.get("test_metadata", {}).get("name") == "contract_constraints_hold"
     }
-    assert len(marts) >= 15
-    assert checked == marts
+    assert len(contracted) >= 16 and "int_transactions_enriched" in contracted
+    assert checked == contracted
 
 
 @pytest.mark.parametrize("spec", MARTS, ids=lambda spec: spec.name)
