@@ -10,9 +10,8 @@ import pandas as pd
 import pytest
 
 from bench import floor
-from tests.integration.compare import assert_frames_match
 from tests.integration.dbt_project import DbtProject
-from tests.integration.mart_specs import MARTS, QUARANTINE, TableSpec
+from tests.integration.mart_specs import MARTS, QUARANTINE, TableSpec, assert_table_matches
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 # Staging tables are compared on every column, so rows that share an id still sort the same way on both sides.
@@ -56,17 +55,7 @@ def assert_same_table(floor_db: Path, dbt_db: Path, spec: TableSpec, label: str)
     actual, actual_columns = read_table(floor_db, spec)
     expected, expected_columns = read_table(dbt_db, spec)
     assert actual_columns == expected_columns, f"{label} {spec.name}: columns differ"
-    key = list(expected.columns) if spec.key == ["*"] else spec.key
-    assert_frames_match(
-        actual,
-        expected,
-        key,
-        money=spec.money,
-        approx=spec.approx,
-        dates=spec.dates,
-        ints=spec.ints,
-        label=f"{label} {spec.name}",
-    )
+    assert_table_matches(actual, expected, spec, f"{label} {spec.name}")
 
 
 @pytest.fixture(scope="module")

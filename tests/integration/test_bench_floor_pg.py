@@ -14,9 +14,8 @@ import pytest
 
 from bench import floor_pg
 from scripts.pg_server import ServerInfo, create_database
-from tests.integration.compare import assert_frames_match
 from tests.integration.dbt_project import DbtProject
-from tests.integration.mart_specs import TableSpec
+from tests.integration.mart_specs import TableSpec, assert_table_matches
 from tests.integration.test_bench_floor import TABLES
 
 pytestmark = pytest.mark.postgres
@@ -51,17 +50,7 @@ def assert_same_table(
     actual, actual_columns = read_table(floor_db, spec)
     expected, expected_columns = read_table(dbt_db, spec, dbt_marts)
     assert actual_columns == expected_columns, f"{label} {spec.name}: columns differ"
-    key = list(expected.columns) if spec.key == ["*"] else spec.key
-    assert_frames_match(
-        actual,
-        expected,
-        key,
-        money=spec.money,
-        approx=spec.approx,
-        dates=spec.dates,
-        ints=spec.ints,
-        label=f"{label} {spec.name}",
-    )
+    assert_table_matches(actual, expected, spec, f"{label} {spec.name}")
 
 
 @pytest.fixture(scope="module")
