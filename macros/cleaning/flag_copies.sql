@@ -1,61 +1,67 @@
 {#
-    Emits CTEs, the last one named `cte_name`: the rows of `relation` plus two columns that tell duplicates
-    from conflicts on `key_column`:
-      content_differs  true when rows sharing the key differ in content (a conflicting id);
-      copy_number      1 for one row of each key, 2 or more for the others; when content_differs is false
-                       those others are exact copies (duplicates). Which identical copy stays clean cannot
-                       matter: they are equal.
+    Telling duplicates from conflicts on a key, in two macros used one after the other among a model's CTEs:
+
+    repeated_keys(keys, key_column, cte_name)
+        The CTE `cte_name` (one column, repeated_key): the keys that occur more than once in `keys`, a
+        relation with the key of every row. A count per key and nothing else, so `keys` can be a cheap
+        relation (base_transactions reads only the normalised id of each raw row for it).
+
+    flag_copies(relation, key_column, content_columns, repeated_keys, cte_name, rows_of_repeated_keys)
+        CTEs, the last one named `cte_name`: the rows of `relation` plus two columns,
+          content_differs  true when rows sharing the key differ in content (a conflicting id);
+          copy_number      1 for one row of each key, 2 or more for the others; when content_differs is
+                           false those others are exact copies (duplicates). Which identical copy stays
+                           clean cannot matter: they are equal.
+        Rows whose key does not repeat pass through untouched (read once, from `relation`). The rows of the
+        repeated keys are numbered by a window over a hash of `content_columns`, read from
+        `rows_of_repeated_keys` (default: `relation`): a relation with the same columns that holds at least
+        every row of the repeated keys. base_transactions passes one that normalises only the raw rows of
+        repeated ids, so its 10 M rows are normalised once, not once per read; it may hold other rows, which
+        the join to `repeated_keys` drops.
     Rows are compared on `content_columns` after normalisation, so copies that differ only in stray
-    whitespace or case count as duplicates.
+    whitespace or case count as duplicates. No window or join runs over the whole table (a 3 GB cap), and
+    content is compared through min(hash) <> max(hash) rather than count(distinct ...).
 
-    Built for 10 M-row exports under a 3 GB cap: one GROUP BY on the key keeps only the keys that repeat
-    (a small table), the rows of those keys alone are numbered by a window, and every other row passes
-    through untouched. No window or join runs over the whole table, and the content is compared through
-    min(hash) <> max(hash) rather than count(distinct ...).
-
-    Usage, among the model's CTEs:
-        {{ ecommerce.flag_copies('normalised', 'customer_id', ['customer_name', 'region'], 'flagged') }},
+    Usage:
+        {{ ecommerce.repeated_keys('normalised', 'customer_id', 'repeated_ids') }},
+        {{ ecommerce.flag_copies('normalised', 'customer_id', ['customer_name', 'region'], 'repeated_ids', 'flagged') }},
 #}
-{% macro flag_copies(relation, key_column, content_columns, cte_name) -%}
-{{ cte_name }}_hashed as (
-    select
-        {{ relation }}.*,
-        {{ ecommerce.content_hash(content_columns) }} as content_hash
-    from {{ relation }}
-),
-
-{{ cte_name }}_repeated_keys as (
-    select
-        {{ key_column }} as repeated_key,
-        min(content_hash) <> max(content_hash) as content_differs
-    from {{ cte_name }}_hashed
+{% macro repeated_keys(keys, key_column, cte_name) -%}
+{{ cte_name }} as (
+    select {{ key_column }} as repeated_key
+    from {{ keys }}
     where {{ key_column }} is not null
     group by {{ key_column }}
     having count(*) > 1
-),
+)
+{%- endmacro %}
 
+{% macro flag_copies(relation, key_column, content_columns, repeated_keys, cte_name, rows_of_repeated_keys=none) -%}
+{%- set repeated_rows = rows_of_repeated_keys or relation -%}
+{%- set content_hash = ecommerce.content_hash(content_columns) -%}
 {{ cte_name }}_single as (
     select
-        {{ cte_name }}_hashed.*,
+        {{ relation }}.*,
         1 as copy_number,
         false as content_differs
-    from {{ cte_name }}_hashed
-    left join {{ cte_name }}_repeated_keys
-        on {{ cte_name }}_hashed.{{ key_column }} = {{ cte_name }}_repeated_keys.repeated_key
-    where {{ cte_name }}_repeated_keys.repeated_key is null
+    from {{ relation }}
+    left join {{ repeated_keys }}
+        on {{ relation }}.{{ key_column }} = {{ repeated_keys }}.repeated_key
+    where {{ repeated_keys }}.repeated_key is null
 ),
 
 {{ cte_name }}_repeated as (
     select
-        {{ cte_name }}_hashed.*,
+        {{ repeated_rows }}.*,
         row_number() over (
-            partition by {{ cte_name }}_hashed.{{ key_column }}
-            order by {{ cte_name }}_hashed.content_hash
+            partition by {{ repeated_rows }}.{{ key_column }}
+            order by {{ content_hash }}
         ) as copy_number,
-        {{ cte_name }}_repeated_keys.content_differs
-    from {{ cte_name }}_hashed
-    inner join {{ cte_name }}_repeated_keys
-        on {{ cte_name }}_hashed.{{ key_column }} = {{ cte_name }}_repeated_keys.repeated_key
+        min({{ content_hash }}) over (partition by {{ repeated_rows }}.{{ key_column }})
+        <> max({{ content_hash }}) over (partition by {{ repeated_rows }}.{{ key_column }}) as content_differs
+    from {{ repeated_rows }}
+    inner join {{ repeated_keys }}
+        on {{ repeated_rows }}.{{ key_column }} = {{ repeated_keys }}.repeated_key
 ),
 
 {{ cte_name }} as (

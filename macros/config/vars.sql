@@ -138,7 +138,7 @@
     {{ return({
         'raw_dir': "load files with `python -m scripts.load_raw DIR` and build with --vars '{raw_source: files}'",
         'raw_format': "scripts.load_raw reads .csv and .parquet batches by their extension",
-        'incremental_lookback_days': "fct_transactions now merges every new or changed row, however old",
+        'incremental_lookback_days': "every run includes every new or changed row, however old",
     }) }}
 {%- endmacro %}
 

@@ -90,7 +90,7 @@ def test_incremental_run_equals_full_refresh(engine_project, tmp_path: Path) -> 
     loaded = incremental.load_raw(raw_dir)
     assert "transactions: +102" in loaded.stdout  # only the new batch was read
     run = incremental.dbt("build", *FILES_VARS)
-    assert "incremental model marts" in run.stdout and "fct_transactions" in run.stdout
+    assert "incremental model staging.base_transactions" in run.stdout
 
     full = engine_project("full", raw_dir)
     full.load_raw(raw_dir)
@@ -103,6 +103,11 @@ def test_incremental_run_equals_full_refresh(engine_project, tmp_path: Path) -> 
     # only the new batch and the first batch's rows of the two ids it repeats were judged in this run
     assert rows_judged_in_last_run(incremental) == 102 + 2
     assert_same_tables(incremental, full, "incremental")
+
+    # A run with no new batch judges nothing and changes nothing.
+    incremental.dbt("build", *FILES_VARS)
+    assert rows_judged_in_last_run(incremental) == 0
+    assert_same_tables(incremental, full, "no new batch")
 
 
 def rows_judged_in_last_run(project: DbtProject) -> int:
@@ -129,12 +134,12 @@ def assert_same_tables(actual: DbtProject, expected: DbtProject, label: str) -> 
         )
 
 
-def test_stored_verdicts_are_forgotten_when_rules_or_batches_change(tmp_path: Path) -> None:
+def test_stored_verdicts_are_forgotten_when_rules_or_batches_change(engine_project, tmp_path: Path) -> None:
     """A run under another total_tolerance judges every row again (equal to a full build with that value);
     so does a run after `load_raw --full-refresh` reloaded a batch with other content."""
     raw_dir = tmp_path / "raw"
     generate(raw_dir, dirty_rate=0.05, **BASE)
-    project = DbtProject.copy_of_repo(tmp_path / "incremental")
+    project = engine_project("incremental", raw_dir)
     project.load_raw(raw_dir)
     project.dbt("build", *FILES_VARS)
 
@@ -142,7 +147,7 @@ def test_stored_verdicts_are_forgotten_when_rules_or_batches_change(tmp_path: Pa
     project.dbt("build", *tolerant)
     stored = project.query("select count(*) as n from staging.base_transactions")
     assert rows_judged_in_last_run(project) == int(stored.n[0])  # every row judged again
-    full = DbtProject.copy_of_repo(tmp_path / "full")
+    full = engine_project("full", raw_dir)
     full.load_raw(raw_dir)
     full.dbt("build", *tolerant)
     assert "total_mismatch" not in set(
@@ -163,7 +168,7 @@ def test_stored_verdicts_are_forgotten_when_rules_or_batches_change(tmp_path: Pa
     assert project.load_raw(raw_dir, check=False).returncode != 0  # a changed batch needs --full-refresh
     project.load_raw(raw_dir, "--full-refresh")
     project.dbt("build", *tolerant)
-    reloaded = DbtProject.copy_of_repo(tmp_path / "reloaded")
+    reloaded = engine_project("reloaded", raw_dir)
     reloaded.load_raw(raw_dir)
     reloaded.dbt("build", *tolerant)
     quantity = project.query(

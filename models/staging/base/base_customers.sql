@@ -25,7 +25,11 @@ normalised as (
     from raw_customers
 ),
 
-{{ ecommerce.flag_copies('normalised', 'customer_id', ['customer_name', 'region', 'signup_date_text'], 'flagged') }},
+{{ ecommerce.repeated_keys('normalised', 'customer_id', 'repeated_ids') }},
+
+{{ ecommerce.flag_copies(
+    'normalised', 'customer_id', ['customer_name', 'region', 'signup_date_text'], 'repeated_ids', 'flagged'
+) }},
 
 typed as (
     select

@@ -24,7 +24,11 @@ normalised as (
     from raw_products
 ),
 
-{{ ecommerce.flag_copies('normalised', 'product_id', ['product_name', 'category', 'price_text'], 'flagged') }},
+{{ ecommerce.repeated_keys('normalised', 'product_id', 'repeated_ids') }},
+
+{{ ecommerce.flag_copies(
+    'normalised', 'product_id', ['product_name', 'category', 'price_text'], 'repeated_ids', 'flagged'
+) }},
 
 typed as (
     select

@@ -21,44 +21,41 @@
     pre_hook="{{ ecommerce.forget_stale_judgements(source('raw', 'transactions')) }}",
 ) }}
 
-with
+{#- The raw rows this run judges: every row, or (only_new_batches) the rows of batches not judged yet. -#}
+{%- set raw_transactions = ecommerce.raw_table('transactions') %}
+{%- set judged_now = "_batch not in (select distinct raw_batch from " ~ this ~ ")" if only_new_batches else "1 = 1" %}
+{%- set normalised_columns = [
+    ecommerce.clean_id('transactionid') ~ ' as transaction_id',
+    ecommerce.clean_id('customerid') ~ ' as customer_id',
+    ecommerce.clean_id('productid') ~ ' as product_id',
+    ecommerce.clean_text('transactiondate') ~ ' as transaction_date_text',
+    ecommerce.clean_text('quantity') ~ ' as quantity_text',
+    ecommerce.clean_text('totalvalue') ~ ' as total_value_text',
+    ecommerce.clean_text('price') ~ ' as price_text',
+    ecommerce.raw_malformed_line() ~ ' as malformed_line',
+    ecommerce.raw_batch() ~ ' as raw_batch',
+] %}
 
-raw_transactions as (
-    select
-        transactionid,
-        customerid,
-        productid,
-        transactiondate,
-        quantity,
-        totalvalue,
-        price,
-        {{ ecommerce.raw_malformed_line() }} as malformed_line,
-        {{ ecommerce.raw_batch() }} as raw_batch
-    from {{ ecommerce.raw_table('transactions') }}
-    {%- if only_new_batches %}
-    where _batch not in (select distinct raw_batch from {{ this }})
-    {%- endif %}
-),
+with
 
 new_rows as (
     select
-        {{ ecommerce.clean_id('transactionid') }} as transaction_id,
-        {{ ecommerce.clean_id('customerid') }} as customer_id,
-        {{ ecommerce.clean_id('productid') }} as product_id,
-        {{ ecommerce.clean_text('transactiondate') }} as transaction_date_text,
-        {{ ecommerce.clean_text('quantity') }} as quantity_text,
-        {{ ecommerce.clean_text('totalvalue') }} as total_value_text,
-        {{ ecommerce.clean_text('price') }} as price_text,
-        malformed_line,
-        raw_batch
-    from raw_transactions
+        {{ normalised_columns | join(',\n        ') }}
+    from {{ raw_transactions }}
+    where {{ judged_now }}
+),
+
+{#
+    The raw table is read three times rather than its normalised rows stored once (10 M rows would spill
+    under the memory cap): once normalised whole (new_rows), once for the id alone (new_row_ids, to count
+    ids), and once for the rows of the ids seen more than once (rows_of_repeated_ids, a few per cent).
+#}
+new_row_ids as (
+    select {{ ecommerce.clean_id('transactionid') }} as transaction_id
+    from {{ raw_transactions }}
+    where {{ judged_now }}
 ),
 {%- if only_new_batches %}
-
-touched_ids as (
-    select distinct transaction_id from new_rows
-    where transaction_id is not null
-),
 
 earlier_rows_of_touched_ids as (
     select
@@ -72,7 +69,7 @@ earlier_rows_of_touched_ids as (
         malformed_line,
         raw_batch
     from {{ this }}
-    where transaction_id in (select transaction_id from touched_ids)
+    where transaction_id in (select transaction_id from new_row_ids)
 ),
 {%- endif %}
 
@@ -84,9 +81,32 @@ normalised as (
     {%- endif %}
 ),
 
+row_ids as (
+    select transaction_id from new_row_ids
+    {%- if only_new_batches %}
+    union all
+    select transaction_id from earlier_rows_of_touched_ids
+    {%- endif %}
+),
+
+{{ ecommerce.repeated_keys('row_ids', 'transaction_id', 'repeated_ids') }},
+
+rows_of_repeated_ids as (
+    select
+        {{ normalised_columns | join(',\n        ') }}
+    from {{ raw_transactions }}
+    where
+        {{ judged_now }}
+        and {{ ecommerce.clean_id('transactionid') }} in (select repeated_ids.repeated_key from repeated_ids)
+    {%- if only_new_batches %}
+    union all
+    select * from earlier_rows_of_touched_ids
+    {%- endif %}
+),
+
 {{ ecommerce.flag_copies('normalised', 'transaction_id', [
         'customer_id', 'product_id', 'transaction_date_text', 'quantity_text', 'total_value_text', 'price_text',
-    ], 'flagged') }},
+    ], 'repeated_ids', 'flagged', rows_of_repeated_keys='rows_of_repeated_ids') }},
 
 typed as (
     select
@@ -106,6 +126,7 @@ typed as (
         {{ ecommerce.safe_money('price_text') }} as unit_price,
         {{ ecommerce.safe_money('total_value_text') }} as total_value
     from flagged
+    {{ ecommerce.evaluate_once() }}
 ),
 
 final as (
