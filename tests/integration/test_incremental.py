@@ -1,6 +1,7 @@
 """An incremental run after a new batch file (new, late, cross-batch duplicate and conflicting rows, and a
-customer that arrives after its transactions) equals a full refresh, table by table; so does a run after a
-rules var changed or the loader reloaded a batch with other content. base_transactions judges only the new
+customer that arrives after its transactions) equals a full refresh, table by table, and a run with no new
+batch judges nothing and changes nothing; so does a run after a rules var changed or the loader reloaded a
+batch with other content, on DuckDB and PostgreSQL. base_transactions judges only the new
 batch and the earlier rows of the ids it touches."""
 
 from __future__ import annotations
