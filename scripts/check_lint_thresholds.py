@@ -5,8 +5,9 @@ which prints one line per measure and exits 1 on a regression. Raise a threshold
 lowering one is a decision to write down in the commit that does it.
 
 A column counts as checked when a data test reads it (dbt-coverage) or when its model's enforced contract
-declares a `not_null` or `check` constraint on it: DuckDB and PostgreSQL reject a breaking row while writing
-the table, and on Spark the model test `contract_constraints_hold` checks the same declarations.
+declares a constraint on it that can reject a row (`not_null`, `check`, or a key: `primary_key`, `unique`,
+on the column or on the model): DuckDB and PostgreSQL reject a breaking row while writing the table, and on
+Spark the model test `contract_constraints_hold` checks the same declarations.
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ import json
 import sys
 from pathlib import Path
 
-CHECKING_CONSTRAINTS = {"not_null", "check"}
+CHECKING_CONSTRAINTS = {"not_null", "check", "primary_key", "unique"}
 
 
 def constrained_columns(manifest: dict) -> set[tuple[str, str]]:
-    """(schema.table, column) of every column with a not_null or check constraint in an enforced contract."""
+    """(schema.table, column) of every column a checking constraint of an enforced contract guards."""
     found = set()
     for node in manifest["nodes"].values():
         if node["resource_type"] != "model" or not node["config"].get("contract", {}).get("enforced"):
@@ -29,6 +30,9 @@ def constrained_columns(manifest: dict) -> set[tuple[str, str]]:
         for column in node["columns"].values():
             if {constraint["type"] for constraint in column.get("constraints", [])} & CHECKING_CONSTRAINTS:
                 found.add((table, column["name"].lower()))
+        for constraint in node.get("constraints", []):
+            if constraint["type"] in CHECKING_CONSTRAINTS:
+                found.update((table, column.lower()) for column in constraint.get("columns", []))
     return found
 
 

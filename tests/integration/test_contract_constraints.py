@@ -1,4 +1,5 @@
-"""A mart column's not_null and range rules are contract constraints, declared once in the model's YAML.
+"""A mart's not_null and range rules and its grain (primary key) are contract constraints, declared once in
+the model's YAML.
 
 DuckDB and PostgreSQL enforce them while the table is written, so a row that breaks one stops the build at
 that model and nothing is published. Spark's parquet tables cannot hold constraints: there the model test
@@ -50,6 +51,29 @@ def test_a_row_breaking_a_check_constraint_stops_the_build_before_publishing(dai
     assert daily.serving_path.stat().st_mtime_ns == published_before
 
 
+def test_a_repeated_key_stops_the_build_before_publishing(daily: DbtProject) -> None:
+    """revenue_daily's grain is its primary key: DuckDB refuses a second row for a day, so no unique test is needed."""
+    model = daily.root / "models" / "marts" / "revenue_daily.sql"
+    original = model.read_text(encoding="utf-8")
+    published_before = daily.serving_path.stat().st_mtime_ns
+    model.write_text(
+        original.replace(
+            "select * from final",
+            "select * from final\nunion all\n(select * from final order by revenue_date desc limit 1)",
+            1,
+        ),
+        encoding="utf-8",
+    )
+    try:
+        result = daily.dbt("build", "-s", "revenue_daily", "--exclude", "test_type:unit", check=False)
+    finally:
+        model.write_text(original, encoding="utf-8")
+    assert result.returncode != 0
+    assert "Constraint Error" in result.stdout and "duplicate key" in result.stdout, result.stdout[-3000:]
+    assert "Marts not published: " in result.stdout
+    assert daily.serving_path.stat().st_mtime_ns == published_before
+
+
 def test_the_spark_side_test_finds_every_row_that_breaks_a_declared_constraint(daily: DbtProject) -> None:
     generic = daily.root / GENERIC_TEST
     source = generic.read_text(encoding="utf-8")
@@ -57,7 +81,7 @@ def test_the_spark_side_test_finds_every_row_that_breaks_a_declared_constraint(d
     generic.write_text(source.replace(ENABLED_WHERE_NOT_ENFORCED, "{{ config(enabled=true) }}"), encoding="utf-8")
     with duckdb.connect(str(daily.duckdb_path)) as connection:
         # Copies without constraints, as parquet tables on Spark are.
-        for mart in ("revenue_daily", "revenue_monthly"):
+        for mart in ("revenue_daily", "revenue_monthly", "customer_cohorts"):
             connection.execute(f"create or replace table marts.{mart} as select * from marts.{mart}")
         connection.execute("""
             update marts.revenue_daily set
@@ -70,6 +94,22 @@ def test_the_spark_side_test_finds_every_row_that_breaks_a_declared_constraint(d
             update marts.revenue_daily set customers = -5
             where revenue_date in (select revenue_date from marts.revenue_daily order by revenue_date limit 3 offset 1)
         """)
+        # Two copies of a fifth day: its key, revenue_date, is no longer unique.
+        connection.execute("""
+            insert into marts.revenue_daily
+            select * from marts.revenue_daily order by revenue_date limit 1 offset 4
+        """)
+        # customer_cohorts' key has two columns: one row repeated whole breaks it; a row that shares only
+        # the cohort month does not.
+        connection.execute("""
+            insert into marts.customer_cohorts
+            select * from marts.customer_cohorts where months_since_first_purchase = 0 order by cohort_month limit 1
+        """)
+        connection.execute("""
+            insert into marts.customer_cohorts
+            select cohort_month, 1000, cohort_size, active_customers, retention_pct
+            from marts.customer_cohorts where months_since_first_purchase = 0 order by cohort_month limit 1
+        """)
         first_month_growth = connection.execute(
             "select mom_growth_pct from marts.revenue_monthly order by revenue_month limit 1"
         ).fetchone()[0]
@@ -80,12 +120,14 @@ def test_the_spark_side_test_finds_every_row_that_breaks_a_declared_constraint(d
         "-s",
         "test_name:contract_constraints_hold,revenue_daily",
         "test_name:contract_constraints_hold,revenue_monthly",
+        "test_name:contract_constraints_hold,customer_cohorts",
         check=False,
     )
     assert result.returncode != 0, result.stdout[-3000:]
     # The first day's revenue is NULL (not_null), the last day's transactions -1 and three days' customers -5
-    # (checks): five rows.
-    assert "FAIL 5 contract_constraints_hold_revenue_daily_" in result.stdout, result.stdout[-3000:]
+    # (checks): five rows; and both copies of the repeated day (primary key): seven.
+    assert "FAIL 7 contract_constraints_hold_revenue_daily_" in result.stdout, result.stdout[-3000:]
+    assert "FAIL 2 contract_constraints_hold_customer_cohorts_" in result.stdout, result.stdout[-3000:]
     # A check passes on NULL, as in the database: the first month has no growth and is not a failure.
     assert first_month_growth is None
     assert "PASS contract_constraints_hold_revenue_monthly_" in result.stdout, result.stdout[-3000:]

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import duckdb
 
+from lint.dbt_score_rules.keys import unchecked_keys
 from scripts.check_lint_thresholds import column_check_coverage, regressions
 from scripts.check_project_graph import Finding, findings
 from tests.integration.dbt_project import DbtProject
@@ -166,20 +167,22 @@ def test_a_measure_below_its_threshold_is_a_regression() -> None:
 
 
 def test_a_column_is_checked_by_a_data_test_or_by_an_enforced_constraint() -> None:
-    def model(name: str, enforced: bool, columns: dict[str, list[str]]) -> dict:
+    def model(name: str, enforced: bool, columns: dict[str, list[str]], keys: list[list[str]] = ()) -> dict:
         return {
             "resource_type": "model",
             "schema": "marts",
             "alias": name,
             "config": {"contract": {"enforced": enforced}},
             "columns": {c: {"name": c, "constraints": [{"type": t} for t in types]} for c, types in columns.items()},
+            "constraints": [{"type": "primary_key", "columns": key} for key in keys],
         }
 
     manifest = {
         "nodes": {
             "model.shop.orders": model("orders", True, {"id": ["not_null"], "amount": ["check"], "note": []}),
-            "model.shop.drafts": model("drafts", False, {"id": ["not_null"]}),
-            "model.shop.keys": model("keys", True, {"id": ["primary_key"]}),
+            "model.shop.drafts": model("drafts", False, {"id": ["not_null"]}, keys=[["day"]]),
+            "model.shop.keys": model("keys", True, {"id": ["primary_key"], "rank": ["unique"], "ref": ["foreign_key"]}),
+            "model.shop.grid": model("grid", True, {"month": [], "age": [], "size": []}, keys=[["month", "age"]]),
         }
     }
 
@@ -189,9 +192,22 @@ def test_a_column_is_checked_by_a_data_test_or_by_an_enforced_constraint() -> No
     coverage = {
         "tables": [
             table("orders", {"id": 0, "amount": 0, "note": 0}),  # two constrained, one unchecked
-            table("drafts", {"id": 0}),  # a constraint the contract does not enforce does not count
-            table("keys", {"id": 0}),  # nor one that is not a not_null or check
+            table("drafts", {"id": 0, "day": 0}),  # constraints the contract does not enforce do not count
+            table("keys", {"id": 0, "rank": 0, "ref": 0}),  # keys count; a foreign key rejects no row here
+            table("grid", {"month": 0, "age": 0, "size": 0}),  # a model-level key counts for each of its columns
             table("tested", {"id": 2, "other": 0}),  # a data test counts
         ]
     }
-    assert column_check_coverage(coverage, manifest) == round(100 * 3 / 7, 1)
+    assert column_check_coverage(coverage, manifest) == round(100 * 7 / 13, 1)
+
+
+def test_a_primary_key_is_checked_by_an_enforced_contract_or_a_uniqueness_test() -> None:
+    # An enforced contract: the engine (or contract_constraints_hold, where it cannot) checks every key.
+    assert unchecked_keys([["day"], ["month", "age"]], True, [], set()) == []
+    # Without enforcement a key needs its own uniqueness test.
+    assert unchecked_keys([["day"]], False, [("contract_constraints_hold", {})], set()) == [["day"]]
+    assert unchecked_keys([["day"]], False, [], {"day"}) == []
+    combination = [("unique_combination_of_columns", {"combination_of_columns": ["age", "month"]})]
+    assert unchecked_keys([["month", "age"]], False, combination, set()) == []
+    assert unchecked_keys([["month", "age"]], False, [], {"month", "age"}) == [["month", "age"]]
+    assert unchecked_keys([], False, [], set()) == []

@@ -49,6 +49,22 @@ def test_layers_live_in_separate_schemas(postgres_build: DbtProject) -> None:
     assert marts == by_schema["marts"] == by_schema["marts_build"]
 
 
+def test_only_rebuildable_tables_skip_the_write_ahead_log(postgres_build: DbtProject) -> None:
+    """Base and intermediate tables are unlogged (rebuilt from raw by every run, so not worth the WAL); the
+    raw tables, the seeds and every mart, working or published, are logged: a crash must not empty them."""
+    tables = postgres_build.query(
+        "select n.nspname as table_schema, c.relname as table_name, c.relpersistence as persistence "
+        "from pg_class c join pg_namespace n on n.oid = c.relnamespace "
+        "where c.relkind = 'r' and n.nspname in ('raw_sample', 'staging', 'intermediate', 'marts_build', 'marts')"
+    )
+    unlogged = set(tables[tables.persistence == "u"].table_name)
+    assert {"base_transactions", "base_customers", "base_products", "int_transactions_judged"} <= unlogged
+    assert unlogged == set(
+        tables[tables.table_schema.eq("intermediate") | tables.table_name.str.startswith("base_")].table_name
+    )
+    assert set(tables.persistence) == {"u", "p"}
+
+
 def bi_connection(build: DbtProject):
     connection = psycopg2.connect(
         host=build.env["PGHOST"],
