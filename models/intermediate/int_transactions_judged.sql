@@ -21,20 +21,9 @@ clean_products as (
     select product_id from {{ ref('stg_products') }}
 ),
 
-final as (
+judged as (
     select
-        base_transactions.transaction_id,
-        base_transactions.customer_id,
-        base_transactions.product_id,
-        base_transactions.transaction_date_text,
-        base_transactions.quantity_text,
-        base_transactions.total_value_text,
-        base_transactions.price_text,
-        base_transactions.malformed_line,
-        base_transactions.transaction_at,
-        base_transactions.quantity,
-        base_transactions.unit_price,
-        base_transactions.total_value,
+        base_transactions.*,
         coalesce(
             base_transactions.identity_reason,
             {{ ecommerce.quarantine_reason('transactions', 'cross_table') }},
@@ -45,6 +34,29 @@ final as (
         on base_transactions.customer_id = clean_customers.customer_id
     left join clean_products
         on base_transactions.product_id = clean_products.product_id
+),
+
+{#-
+    The raw texts are kept on the quarantined rows only: quarantine_transactions shows them, and a clean
+    row's texts stay in base_transactions. Writing NULLs instead of four texts for every clean row makes
+    this 10 M-row table about a quarter faster to write (bench/results.md).
+#}
+final as (
+    select
+        transaction_id,
+        customer_id,
+        product_id,
+        case when quarantine_reason is not null then transaction_date_text end as transaction_date_text,
+        case when quarantine_reason is not null then quantity_text end as quantity_text,
+        case when quarantine_reason is not null then total_value_text end as total_value_text,
+        case when quarantine_reason is not null then price_text end as price_text,
+        malformed_line,
+        transaction_at,
+        quantity,
+        unit_price,
+        total_value,
+        quarantine_reason
+    from judged
 )
 
 select * from final
