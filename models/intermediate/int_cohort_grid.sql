@@ -30,33 +30,26 @@ cohort_sizes as (
     group by cohort_month
 ),
 
-active_months as (
-    select distinct
+{# One pass over the transactions: a customer's revenue per month; one row per month they bought in. #}
+customer_months as (
+    select
         customer_id,
-        {{ ecommerce.month_start('transaction_date') }} as activity_month
+        {{ ecommerce.month_start('transaction_date') }} as activity_month,
+        sum(revenue) as revenue
     from transactions
+    group by customer_id, {{ ecommerce.month_start('transaction_date') }}
 ),
 
-active_per_cohort_month as (
+cohort_months as (
     select
         customer_cohort.cohort_month,
-        active_months.activity_month,
-        count(*) as active_customers
-    from active_months
+        customer_months.activity_month,
+        count(*) as active_customers,
+        sum(customer_months.revenue) as revenue
+    from customer_months
     inner join customer_cohort
-        on active_months.customer_id = customer_cohort.customer_id
-    group by customer_cohort.cohort_month, active_months.activity_month
-),
-
-revenue_per_cohort_month as (
-    select
-        customer_cohort.cohort_month,
-        {{ ecommerce.month_start('transactions.transaction_date') }} as activity_month,
-        sum(transactions.revenue) as revenue
-    from transactions
-    inner join customer_cohort
-        on transactions.customer_id = customer_cohort.customer_id
-    group by customer_cohort.cohort_month, {{ ecommerce.month_start('transactions.transaction_date') }}
+        on customer_months.customer_id = customer_cohort.customer_id
+    group by customer_cohort.cohort_month, customer_months.activity_month
 ),
 
 final as (
@@ -66,20 +59,16 @@ final as (
         {{ ecommerce.months_between('cohort_sizes.cohort_month', 'calendar_months.calendar_month') }}
             as months_since_first_purchase,
         cohort_sizes.cohort_size,
-        coalesce(active_per_cohort_month.active_customers, 0) as active_customers,
+        coalesce(cohort_months.active_customers, 0) as active_customers,
         -- typed here so that a month without sales is 0.00 like the others on every engine
-        cast(coalesce(revenue_per_cohort_month.revenue, 0) as {{ ecommerce.type_money() }}) as revenue
+        cast(coalesce(cohort_months.revenue, 0) as {{ ecommerce.type_money() }}) as revenue
     from cohort_sizes
     inner join calendar_months
         on cohort_sizes.cohort_month <= calendar_months.calendar_month
-    left join active_per_cohort_month
+    left join cohort_months
         on
-            cohort_sizes.cohort_month = active_per_cohort_month.cohort_month
-            and calendar_months.calendar_month = active_per_cohort_month.activity_month
-    left join revenue_per_cohort_month
-        on
-            cohort_sizes.cohort_month = revenue_per_cohort_month.cohort_month
-            and calendar_months.calendar_month = revenue_per_cohort_month.activity_month
+            cohort_sizes.cohort_month = cohort_months.cohort_month
+            and calendar_months.calendar_month = cohort_months.activity_month
 )
 
 select * from final

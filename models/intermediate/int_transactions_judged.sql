@@ -36,7 +36,7 @@ judged as (
         on base_transactions.product_id = clean_products.product_id
 ),
 
-{#-
+{#
     The raw texts are kept on the quarantined rows only: quarantine_transactions shows them, and a clean
     row's texts stay in base_transactions. Writing NULLs instead of four texts for every clean row makes
     this 10 M-row table about a quarter faster to write (bench/results.md).
