@@ -27,49 +27,34 @@ def daily(tmp_path_factory: pytest.TempPathFactory) -> DbtProject:
     return project
 
 
-def test_a_row_breaking_a_check_constraint_stops_the_build_before_publishing(daily: DbtProject) -> None:
+BROKEN_REVENUE_DAILY = {
+    # A row that breaks a check constraint: a day with -1 transactions.
+    "check": (
+        "select * from final where false\nunion all\n"
+        "select revenue_date, revenue, -1, units, customers, revenue_7d_avg, cumulative_revenue from final",
+        ("CHECK constraint failed", "transactions >= 0"),
+    ),
+    # A repeated key: the grain, revenue_date, is the primary key, so no unique data test is needed.
+    "primary key": (
+        "select * from final\nunion all\n(select * from final order by revenue_date desc limit 1)",
+        ("Constraint Error", "duplicate key"),
+    ),
+}
+
+
+@pytest.mark.parametrize("broken", BROKEN_REVENUE_DAILY)
+def test_a_row_breaking_a_constraint_stops_the_build_before_publishing(daily: DbtProject, broken: str) -> None:
+    query, messages = BROKEN_REVENUE_DAILY[broken]
     model = daily.root / "models" / "marts" / "revenue_daily.sql"
     original = model.read_text(encoding="utf-8")
     published_before = daily.serving_path.stat().st_mtime_ns
-    model.write_text(
-        original.replace(
-            "select * from final",
-            "select * from final where false\nunion all\n"
-            "select revenue_date, revenue, -1, units, customers, revenue_7d_avg, "
-            "cumulative_revenue from final",
-            1,
-        ),
-        encoding="utf-8",
-    )
+    model.write_text(original.replace("select * from final", query, 1), encoding="utf-8")
     try:
         result = daily.dbt("build", "-s", "revenue_daily", "--exclude", "test_type:unit", check=False)
     finally:
         model.write_text(original, encoding="utf-8")
     assert result.returncode != 0
-    assert "CHECK constraint failed" in result.stdout and "transactions >= 0" in result.stdout, result.stdout[-3000:]
-    assert "Marts not published: " in result.stdout
-    assert daily.serving_path.stat().st_mtime_ns == published_before
-
-
-def test_a_repeated_key_stops_the_build_before_publishing(daily: DbtProject) -> None:
-    """revenue_daily's grain is its primary key: DuckDB refuses a second row for a day, so no unique test is needed."""
-    model = daily.root / "models" / "marts" / "revenue_daily.sql"
-    original = model.read_text(encoding="utf-8")
-    published_before = daily.serving_path.stat().st_mtime_ns
-    model.write_text(
-        original.replace(
-            "select * from final",
-            "select * from final\nunion all\n(select * from final order by revenue_date desc limit 1)",
-            1,
-        ),
-        encoding="utf-8",
-    )
-    try:
-        result = daily.dbt("build", "-s", "revenue_daily", "--exclude", "test_type:unit", check=False)
-    finally:
-        model.write_text(original, encoding="utf-8")
-    assert result.returncode != 0
-    assert "Constraint Error" in result.stdout and "duplicate key" in result.stdout, result.stdout[-3000:]
+    assert all(message in result.stdout for message in messages), result.stdout[-3000:]
     assert "Marts not published: " in result.stdout
     assert daily.serving_path.stat().st_mtime_ns == published_before
 
