@@ -5,9 +5,9 @@
       DuckDB      the marts are copied into a new file (marts only, in a storage format DuckDB 1.x clients
                   can open), which is then renamed over the serving file (ECOMMERCE_SERVING_PATH, default
                   serving/ecommerce_marts.duckdb): readers holding the old file keep their snapshot, never block a build.
-      PostgreSQL  dbt builds the marts in schema marts_build; one transaction copies them into a fresh schema
-                  and swaps it in as `marts`, readable by the BI role and nothing else. Readers see the old
-                  marts or the new ones, never a mix.
+      PostgreSQL  dbt builds the marts in schema marts_build; one transaction copies them into schema
+                  marts_next, readable by the BI role, and moves them into `marts` in place of the old ones.
+                  Readers see the old marts or the new ones, never a mix.
 #}
 {# Not `marts.duckdb`: DuckDB names a database after its file, and a catalog `marts` would make `marts.x` ambiguous. #}
 {% macro serving_path() -%}
@@ -169,9 +169,10 @@
     {% for node in marts -%}
     create table {{ next }}.{{ node.alias }} as select * from "{{ node.schema }}"."{{ node.alias }}";
     {% endfor -%}
-    {#- Grants follow the schema through the rename: granted before it, they keep the swap short. #}
-    grant usage on schema {{ next }} to {{ role }};
+    {#- Grants follow the tables into `marts`: granted before the move, they keep the swap short. #}
     grant select on all tables in schema {{ next }} to {{ role }};
+    create schema if not exists {{ published }};
+    grant usage on schema {{ published }} to {{ role }};
     {{ ecommerce.postgres_swap_in_marts_next(ecommerce.schema_prefix() ~ 'marts', ecommerce.schema_prefix() ~ 'marts_next') }}
     commit;
     {%- for node in marts %}

@@ -41,6 +41,7 @@ SHUFFLE_PARTITIONS = 4
 START_TIMEOUT_S = 600.0
 STOP_TIMEOUT_S = 60.0
 THRIFT_SERVER_CLASS = "org.apache.spark.sql.hive.thriftserver.HiveThriftServer2"
+LLAP_STUB_SOURCE = Path(__file__).resolve().parent / "spark_stubs" / "LlapSigner.java"
 
 
 class ClusterError(Exception):
@@ -84,6 +85,35 @@ def java_binary() -> str:
     if not found:
         raise ClusterError("java not found: install Java 17 (Debian package openjdk-17-jre-headless) or set JAVA_HOME")
     return found
+
+
+def javac_binary() -> str:
+    java = Path(java_binary()).resolve()
+    beside_java = java.parent / "javac"
+    found = str(beside_java) if beside_java.exists() else shutil.which("javac")
+    if not found:
+        raise ClusterError(
+            f"javac not found beside {java}: install a Java 17 JDK (Debian package openjdk-17-jdk-headless) "
+            "or set JAVA_HOME to one; the Thrift server needs a class compiled from scripts/spark_stubs"
+        )
+    return found
+
+
+def compile_llap_stub(state_dir: Path) -> Path:
+    """Compile the LlapSigner stand-in (scripts/spark_stubs/LlapSigner.java) into a class folder for the
+    Thrift server's class path; returns that folder."""
+    classes = state_dir.resolve() / "llap-stub"
+    shutil.rmtree(classes, ignore_errors=True)
+    result = subprocess.run(
+        [javac_binary(), "--release", "17", "-d", str(classes), str(LLAP_STUB_SOURCE)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        detail = (result.stderr or result.stdout).strip().splitlines()
+        raise ClusterError(f"javac could not compile {LLAP_STUB_SOURCE}: {detail[0] if detail else 'no output'}")
+    return classes
 
 
 def free_port() -> int:
@@ -188,9 +218,11 @@ def spark_env(state_dir: Path, daemon_memory: str = DAEMON_MEMORY) -> dict[str, 
     }
 
 
-def thrift_command(state_dir: Path, cluster: Cluster, executor_memory: str) -> list[str]:
+def thrift_command(state_dir: Path, cluster: Cluster, executor_memory: str, llap_stub: Path) -> list[str]:
     state = state_dir.resolve()
     confs = {
+        # Closing a session can initialise Hive's FunctionRegistry, which needs classes pip pyspark lacks.
+        "spark.driver.extraClassPath": str(llap_stub),
         "spark.master": f"spark://{HOST}:{cluster.master_port}",
         "spark.driver.host": HOST,
         "spark.driver.bindAddress": HOST,
@@ -238,6 +270,7 @@ def chosen_port(requested: int, what: str) -> int:
 def start(state_dir: Path, thrift_port: int = 0, executor_memory: str = EXECUTOR_MEMORY) -> Cluster:
     """Start the cluster and wait until the workers registered and the Thrift server listens."""
     java_binary()
+    javac_binary()  # before any process starts: a missing JDK is one line, not a half-started cluster
     if state_file(state_dir).exists():
         recorded = read_state(state_dir)
         if any(alive(pid) for pid in recorded.pids.values()):
@@ -301,8 +334,12 @@ def start(state_dir: Path, thrift_port: int = 0, executor_memory: str = EXECUTOR
             cluster.pids,
             logs,
         )
+        llap_stub = compile_llap_stub(state_dir)
         cluster.pids["thrift"] = launch(
-            "thrift", thrift_command(state_dir, cluster, executor_memory), spark_env(state_dir, DRIVER_MEMORY), logs
+            "thrift",
+            thrift_command(state_dir, cluster, executor_memory, llap_stub),
+            spark_env(state_dir, DRIVER_MEMORY),
+            logs,
         )
         write_state(state_dir, cluster)
         wait_for(

@@ -1,9 +1,13 @@
 {#
-    The PostgreSQL publish step swaps schema marts_next in as `marts` (both with the dev target's prefix). Dropping the old `marts` needs an
-    ACCESS EXCLUSIVE lock on each of its tables, and a BI session left `idle in transaction` after a select
-    (the default of psycopg and JDBC clients) holds a lock on the table it read until it ends. Waiting for
-    that lock without limit would stall the build, and every new BI query on that table would queue behind
-    the waiting swap. So the swap:
+    The PostgreSQL publish step moves the tables of schema marts_next into `marts` (both with the dev target's
+    prefix), in place of the old ones. `marts` itself is never dropped or renamed: a BI session that looked the
+    schema up before the swap would otherwise, in the instant between the swap's commit and the moment that
+    session learns of it, look for a table in the dropped schema and get "relation does not exist". A table
+    name in a schema that stays put always leads to the old table or the new one, each locked until the swap
+    has committed. Dropping the old tables needs an ACCESS EXCLUSIVE lock on each, and a BI session left
+    `idle in transaction` after a select (the default of psycopg and JDBC clients) holds a lock on the table
+    it read until it ends. Waiting for that lock without limit would stall the build, and every new BI query
+    on that table would queue behind the waiting swap. So the swap:
       - takes the locks of all old marts within ECOMMERCE_PUBLISH_LOCK_TIMEOUT seconds (default 5) in total,
         so no reader ever queues behind it for longer;
       - on a timeout gives the locks back at once and tries again after a pause that doubles (timeout x 1, 2,
@@ -64,8 +68,25 @@
                     execute format('lock table %s in access exclusive mode', mart.oid::regclass);
                 end loop;
                 blocked_on := null;
-                drop schema if exists {{ adapter.quote(published) }} cascade;
-                alter schema {{ adapter.quote(next) }} rename to {{ adapter.quote(published) }};
+                {#- Everything in the old `marts` goes, as when the whole schema was replaced: a mart the
+                    project no longer builds, and what depends on a mart (cascade). #}
+                for mart in
+                    select c.oid from pg_class as c join pg_namespace as n on n.oid = c.relnamespace
+                    where n.nspname = {{ ecommerce.sql_text(published) }} and c.relkind in ('r', 'p', 'v', 'm', 'f')
+                loop
+                    {#- A cascade may already have dropped a later one. #}
+                    continue when not exists (select from pg_class where oid = mart.oid);
+                    execute format('drop %s %s cascade', case (select relkind from pg_class where oid = mart.oid)
+                        when 'v' then 'view' when 'm' then 'materialized view' when 'f' then 'foreign table'
+                        else 'table' end, mart.oid::regclass);
+                end loop;
+                for mart in
+                    select c.oid from pg_class as c join pg_namespace as n on n.oid = c.relnamespace
+                    where n.nspname = {{ ecommerce.sql_text(next) }} and c.relkind = 'r'
+                loop
+                    execute format('alter table %s set schema %I', mart.oid::regclass, {{ ecommerce.sql_text(published) }});
+                end loop;
+                drop schema {{ adapter.quote(next) }};
                 perform set_config('lock_timeout', '0', true);
                 return;
             exception when lock_not_available then

@@ -21,11 +21,23 @@ import pytest
 
 from scripts.project_copy import REPO_ROOT
 from scripts.raw_files import count_data_records
+from scripts.spark_cluster import java_binary, pyspark_home, read_state
 from tests.integration.dbt_project import DbtProject
 from tests.integration.mart_specs import MARTS, QUARANTINE_REASONS, TableSpec, assert_table_matches, key_columns_sql
 from tests.integration.spark_checks import assert_every_node_passed, thrift_query
 
 CLUSTER_SCRIPT = REPO_ROOT / "scripts" / "spark_cluster.py"
+# What the Thrift server does when a session close builds a Hive client: initialise Hive's FunctionRegistry.
+REGISTRY_PROBE = """
+public class Probe {
+    public static void main(String[] args) throws Exception {
+        Class.forName("org.apache.hadoop.hive.ql.exec.FunctionRegistry");
+        System.out.println("FunctionRegistry initialised");
+    }
+}
+"""
+# Hive's static initialisers reach into these JDK packages, as Spark's own launcher allows.
+JAVA_OPENS = [f"--add-opens=java.base/{package}=ALL-UNNAMED" for package in ("java.lang", "java.net", "java.util")]
 FILES_VARS = ["--vars", json.dumps({"raw_source": "files"})]
 
 
@@ -85,6 +97,30 @@ def test_env_file_is_private_and_names_the_thrift_server(cluster) -> None:
     assert env["SPARK_HOST"] == "127.0.0.1"
     with socket.create_connection((env["SPARK_HOST"], int(env["SPARK_PORT"])), timeout=5):
         pass
+
+
+@pytest.mark.spark_cluster
+def test_thrift_server_can_initialise_hive_function_registry(cluster, tmp_path: Path) -> None:
+    """A session close that built a Hive client failed the dbt command that closed it (NoClassDefFoundError:
+    LlapSigner$Signable, a class pip pyspark does not ship). The server runs with the stand-in the script
+    compiles, and with it, and only with it, the registry initialises on pyspark's jars: the day pyspark
+    ships the class, the second assertion fails and the stand-in can go."""
+    state_dir, _ = cluster
+    stub = state_dir.resolve() / "llap-stub"
+    thrift_cmdline = Path(f"/proc/{read_state(state_dir).pids['thrift']}/cmdline").read_bytes().decode()
+    assert str(stub) in thrift_cmdline, "the Thrift server runs without the LlapSigner stand-in"
+    probe = tmp_path / "Probe.java"
+    probe.write_text(REGISTRY_PROBE, encoding="utf-8")
+    jars = str(pyspark_home() / "jars" / "*")
+
+    def initialise(class_path: str) -> subprocess.CompletedProcess:
+        command = [java_binary(), *JAVA_OPENS, "-cp", class_path, str(probe)]
+        return subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+
+    with_stub = initialise(f"{stub}:{jars}")
+    assert "FunctionRegistry initialised" in with_stub.stdout, with_stub.stderr[-2000:]
+    without = initialise(jars)
+    assert "LlapSigner$Signable" in without.stderr, without.stdout + without.stderr[-2000:]
 
 
 @pytest.mark.spark_cluster
@@ -196,6 +232,21 @@ def test_start_without_java_says_so_in_one_line(tmp_path: Path) -> None:
     assert result.stderr == (
         "spark_cluster: java not found: install Java 17 (Debian package openjdk-17-jre-headless) or set JAVA_HOME\n"
     )
+
+
+def test_start_without_a_jdk_says_so_in_one_line(tmp_path: Path) -> None:
+    java_home = tmp_path / "jre"
+    (java_home / "bin").mkdir(parents=True)
+    (java_home / "bin" / "java").write_text("#!/bin/sh\n", encoding="utf-8")  # a Java runtime, no compiler
+    env = dict(os.environ, JAVA_HOME=str(java_home), PATH=str(Path(sys.executable).parent))
+    result = run_cluster_script("start", "--state-dir", str(tmp_path / "state"), env=env)
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"spark_cluster: javac not found beside {java_home / 'bin' / 'java'}: install a Java 17 JDK (Debian package "
+        "openjdk-17-jdk-headless) or set JAVA_HOME to one; the Thrift server needs a class compiled from "
+        "scripts/spark_stubs\n"
+    )
+    assert not (tmp_path / "state" / "cluster.json").exists()
 
 
 @pytest.mark.spark_cluster
