@@ -1,6 +1,7 @@
 {#
     Model test: fails on every row that breaks one of the model's contract constraints: not_null, check,
-    and the grain (primary_key, unique), declared on a column or, for a key of several columns, on the model.
+    and the grain (primary_key, unique), declared on a column or on the model (a key of several columns, a
+    check across columns).
     The constraints are declared once, in the model's contract. DuckDB and PostgreSQL enforce them while
     the table is written (the build stops at that model, before anything is published), so there this test
     is disabled and costs no node. Spark's parquet tables cannot hold constraints, and no engine applies
@@ -37,6 +38,8 @@
     {%- endif -%}
     {%- if constraint.type in ('primary_key', 'unique') -%}
         {%- do keys.append(constraint.columns) -%}
+    {%- elif constraint.type == 'check' -%}
+        {%- do broken.append('not (' ~ constraint.expression ~ ')') -%}
     {%- endif -%}
 {%- endfor -%}
 {%- for key in keys -%}

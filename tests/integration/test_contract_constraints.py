@@ -1,5 +1,5 @@
-"""A mart's not_null and range rules and its grain (primary key) are contract constraints, declared once in
-the model's YAML.
+"""A mart's not_null and range rules, its checks across columns and its grain (primary key) are contract
+constraints, declared once in the model's YAML.
 
 DuckDB and PostgreSQL enforce them while the table is written, so a row that breaks one stops the build at
 that model and nothing is published. Spark's parquet tables cannot hold constraints: there the model test
@@ -33,6 +33,13 @@ BROKEN_REVENUE_DAILY = {
         "select * from final where false\nunion all\n"
         "select revenue_date, revenue, -1, units, customers, revenue_7d_avg, cumulative_revenue from final",
         ("CHECK constraint failed", "transactions >= 0"),
+    ),
+    # A row that breaks a check across columns, declared on the model: more customers than transactions.
+    "model-level check": (
+        "select * from final where false\nunion all\n"
+        "select revenue_date, revenue, transactions, units, transactions + 1, revenue_7d_avg, cumulative_revenue "
+        "from final",
+        ("CHECK constraint failed", "customers <= transactions"),
     ),
     # A repeated key: the grain, revenue_date, is the primary key, so no unique data test is needed.
     "primary key": (
@@ -79,6 +86,11 @@ def test_the_spark_side_test_finds_every_row_that_breaks_a_declared_constraint(d
             update marts.revenue_daily set customers = -5
             where revenue_date in (select revenue_date from marts.revenue_daily order by revenue_date limit 3 offset 1)
         """)
+        # A sixth day with more customers than transactions breaks only the model's own check.
+        connection.execute("""
+            update marts.revenue_daily set customers = transactions + 1
+            where revenue_date = (select revenue_date from marts.revenue_daily order by revenue_date limit 1 offset 5)
+        """)
         # Two copies of a fifth day: its key, revenue_date, is no longer unique.
         connection.execute("""
             insert into marts.revenue_daily
@@ -110,8 +122,9 @@ def test_the_spark_side_test_finds_every_row_that_breaks_a_declared_constraint(d
     )
     assert result.returncode != 0, result.stdout[-3000:]
     # The first day's revenue is NULL (not_null), the last day's transactions -1 and three days' customers -5
-    # (checks): five rows; and both copies of the repeated day (primary key): seven.
-    assert "FAIL 7 contract_constraints_hold_revenue_daily_" in result.stdout, result.stdout[-3000:]
+    # (column checks), a sixth day's customers above its transactions (the model's check): six rows; and both
+    # copies of the repeated day (primary key): eight.
+    assert "FAIL 8 contract_constraints_hold_revenue_daily_" in result.stdout, result.stdout[-3000:]
     assert "FAIL 2 contract_constraints_hold_customer_cohorts_" in result.stdout, result.stdout[-3000:]
     # A check passes on NULL, as in the database: the first month has no growth and is not a failure.
     assert first_month_growth is None
