@@ -420,8 +420,9 @@ select
     transaction_at,
     cast(transaction_at as date) as transaction_date,
     quantity,
-    unit_price,
-    total_value
+    -- the build's int_transactions_judged contract types its amounts as decimal(38, 2)
+    cast(unit_price as decimal(38, 2)) as unit_price,
+    cast(total_value as decimal(38, 2)) as total_value
 from judged_transactions
 where quarantine_reason is null;
 
