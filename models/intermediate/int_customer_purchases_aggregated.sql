@@ -9,7 +9,8 @@ final as (
         customer_id,
         sum(revenue) as total_revenue,
         count(*) as transactions,
-        sum(quantity) as units,
+        -- DuckDB sums integers as HUGEINT: bigint on every engine, as the contract says
+        cast(sum(quantity) as bigint) as units,
         min(transaction_date) as first_purchase_date,
         max(transaction_date) as last_purchase_date
     from transactions
